@@ -1,0 +1,36 @@
+# steppewatch: every target installs what it needs into .venv, so each works on a fresh clone.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip
+
+.PHONY: setup test bench lint clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -U pip
+
+# One stamp per set of extras, refreshed whenever pyproject.toml changes.
+$(STAMP)-%: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e ".[$(subst +,$(comma),$*)]"
+	@touch $@
+
+comma := ,
+
+setup: $(STAMP)-test+dev  ## create .venv and install steppewatch with test and dev extras
+
+test: $(STAMP)-test+dev  ## run the test suite (starts its own PostgreSQL server)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)-test+dev  ## run the benchmarks in bench/ and print a table
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)-test+dev  ## ruff
+	$(BIN)/ruff check .
+
+clean:  ## remove the virtualenv and local state (var/ is kept)
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""steppewatch crawlers: the outlet registry and the Scrapy spiders that collect articles."""

@@ -1,0 +1,1 @@
+"""Storage: the data model, engines, upserts and migrations."""

@@ -1,0 +1,244 @@
+"""The data model of the whole product (SQLAlchemy 2.0 typed ORM).
+
+Every table has a natural key so that writes are upserts: collecting, analysing or
+aggregating the same thing twice converges to the same rows. Times are stored in UTC.
+
+    outlets ─┬─ articles ─── analyses ─┬─ analysis_topics
+             │                         ├─ analysis_partners
+             │                         └─ analysis_entities
+             ├─ crawl_runs
+             └─ daily_aggregates (per day, profile version, outlet, language, dimension, key)
+    digests (per ISO week)
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Where an article's publication date came from, best first. `crawl` means no date was
+# found and the fetch time stands in: such articles are kept but never counted in trends.
+DATE_SOURCES = ("page", "feed", "url", "crawl")
+ENDPOINT_KINDS = ("feed", "sitemap", "archive", "telegram")
+OUTLET_GROUPS = ("kz_state", "kz_independent", "ru_state", "ru_nationalist", "international",
+                 "telegram")
+DIGEST_STATUSES = ("rendered", "sent", "failed")
+AGG_DIMENSIONS = ("all", "topic", "partner")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: times are stored with a zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Outlet(Base):
+    __tablename__ = "outlets"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    languages: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    group: Mapped[str] = mapped_column("outlet_group", String(32), index=True)
+    homepage: Mapped[str | None] = mapped_column(String(500))
+    endpoints: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    canonical_url: Mapped[str] = mapped_column(String(2000), unique=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    outlet_id: Mapped[str] = mapped_column(ForeignKey("outlets.id"), index=True)
+    source_kind: Mapped[str] = mapped_column(String(16))  # feed | sitemap | archive | telegram
+    lang: Mapped[str | None] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    date_source: Mapped[str] = mapped_column(String(8))  # one of DATE_SOURCES
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    simhash: Mapped[int | None] = mapped_column(BigInteger)
+    cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)  # id of the story's first copy
+    raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)  # zlib-compressed
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # views, feed tags ...
+
+    __table_args__ = (
+        Index("ix_articles_published_at_outlet_id", "published_at", "outlet_id"),
+    )
+
+
+class Analysis(Base):
+    """Per-article result of one profile version; the article's content hash says which text."""
+
+    __tablename__ = "analyses"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    profile_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(8))
+    relevant: Mapped[bool] = mapped_column(Boolean, index=True)
+    relevance: Mapped[float] = mapped_column(Float)
+    tone_label: Mapped[str] = mapped_column(String(10))
+    polarity: Mapped[float] = mapped_column(Float)
+    alarm: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    analyzed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AnalysisTopic(Base):
+    __tablename__ = "analysis_topics"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    profile_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    topic_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    score: Mapped[float] = mapped_column(Float)
+
+
+class AnalysisPartner(Base):
+    __tablename__ = "analysis_partners"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    profile_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+    mentions: Mapped[int] = mapped_column(Integer)
+    tone: Mapped[float] = mapped_column(Float)
+
+
+class AnalysisEntity(Base):
+    """Entities of an article, one row per (entity key, type) with its mention count."""
+
+    __tablename__ = "analysis_entities"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    profile_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_key: Mapped[str] = mapped_column(String(200), primary_key=True, index=True)
+    type: Mapped[str] = mapped_column(String(4))
+    canonical: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(String(500))
+    mentions: Mapped[int] = mapped_column(Integer)
+
+
+class CrawlRun(Base):
+    """One crawl of one outlet: counts by outcome and the errors seen."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_key: Mapped[str] = mapped_column(String(100))  # e.g. an Airflow run id or a timestamp
+    outlet_id: Mapped[str] = mapped_column(ForeignKey("outlets.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))  # running | ok | partial | failed
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # outcome -> n
+    errors: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{url, kind, message}]
+    newest_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("outlet_id", "run_key"),)
+
+
+class Digest(Base):
+    """The weekly brief of one ISO week (e.g. ``2025-W24``)."""
+
+    __tablename__ = "digests"
+
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime())
+    profile_version: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10))  # one of DIGEST_STATUSES
+    subject: Mapped[str] = mapped_column(String(300))
+    recipients: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    html: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the numbers shown
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class DailyAggregate(Base):
+    """Counts and tone sums per day, ready for the dashboard and the digest.
+
+    ``pieces`` counts relevant stories once per near-duplicate cluster (the cluster's first
+    copy); ``copies`` counts the other relevant copies (reach). ``articles`` counts every
+    stored article with a trustworthy date, relevant or not, for shares. Tone sums are over
+    the relevant pieces (for ``dimension='partner'``: the tone toward that partner).
+    Dimension ``all`` has key ``''``.
+    """
+
+    __tablename__ = "daily_aggregates"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    profile_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    outlet_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    pieces: Mapped[int] = mapped_column(Integer, default=0)
+    copies: Mapped[int] = mapped_column(Integer, default=0)
+    polarity_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    alarm_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    tone_n: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        Index("ix_daily_aggregates_dimension_key_day", "profile_version", "dimension", "key", "day"),
+    )

@@ -1,0 +1,1 @@
+"""steppewatch reports: weekly aggregates, shift tests, the digest and the dashboard."""
