@@ -1,7 +1,7 @@
 """Language identification: ru / kk / other.
 
 lingua restricted to the languages we meet (Kazakh, Russian, English, plus a few neighbours
-whose Cyrillic or Latin text would otherwise be forced into ru/kk). Kazakh-specific letters
+whose Cyrillic or Latin text would otherwise be forced into ru/kk). Kazakh-only letters
 settle the close calls, since a Russian article full of Kazakh names must stay Russian and a
 Kazakh article quoting Russian titles must stay Kazakh.
 """
@@ -13,7 +13,10 @@ from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
 
-_KK_LETTERS = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
+_KK_LETTERS = re.compile(r"[әғқңөұүһ]", re.IGNORECASE)  # Kazakh only
+# Letters Russian lacks but Kazakh, Ukrainian or Belarusian use: their presence sends a text
+# without Kazakh-only letters to the model instead of the Russian fast path.
+_NOT_RU = re.compile(r"[іїєґў]", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -44,9 +47,9 @@ def detect(text: str, title: str = "") -> str:
     share = kk_words / len(cyr_words)
     # Kazakh running text has a Kazakh-specific letter in roughly every third word; Russian
     # text with Kazakh names has very few. Between the two, ask the model.
-    if share >= 0.15:
+    if share >= 0.1:
         return "kk"
-    if share < 0.02 and len(cyr_words) >= 8:
+    if share < 0.02 and len(cyr_words) >= 8 and not _NOT_RU.search(sample):
         return "ru"
     found = _detector().detect_language_of(" ".join(cyr_words))
     return _CODES.get(found, "other")
