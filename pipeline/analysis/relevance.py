@@ -1,0 +1,225 @@
+"""Is an article about Kazakhstan's defence ties? A cheap, explainable decision.
+
+The contract's definition has three parts: Kazakhstan (its state, officials, ministry), a
+foreign state or bloc, and a defence matter. The hard negatives each lack one of them:
+Kazakhstan's domestic military news has no foreign side, Kazakhstan news on trade or
+diplomacy has no defence matter, and other countries' defence news has no Kazakhstan. So the
+core evidence is a *triple*: all three inside one sentence or two neighbouring sentences.
+
+Blocs are special: the CSTO and NATO are defence matters by name; Kazakhstan is a member of
+the CSTO, the OTS, the SCO and the CIS, so a bloc-and-defence sentence counts when the article
+names Kazakhstan in the headline, the lead or that sentence; and the security side of the OTS counts even without Kazakhstan
+(see ``standalone`` in the profile). Peacekeeping terms imply a foreign side (UN missions).
+
+Articles run from one-line excerpts to long features, and a long piece that mentions
+Kazakhstan's ties once in passing is not *about* them: the score reads the title, the lead,
+the number of triple sentences and their share of all sentences. Domestic-military and
+foreign-war vocabulary pull the score down. The weights are set by hand, one per feature, so
+that a reviewer can follow a decision from its evidence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from pipeline.analysis.matcher import Hit, get_matcher
+from pipeline.profile import Entity, Partner, Profile, load_profile
+
+# Hand-set weights of the logistic combination (see module docstring).
+BIAS = -3.0
+W_TITLE = 2.0  # the headline itself holds a triple
+W_LEAD = 2.0  # headline + first two sentences hold a triple
+W_COUNT = 1.2  # per triple sentence, up to COUNT_CAP
+COUNT_CAP = 4
+W_SPREAD = 0.5  # a triple across two neighbouring sentences counts half
+W_SHARE = 2.0  # share of sentences with a triple: long pieces need ties throughout
+W_RELATION = 0.3  # a triple window also says cooperation/agreement/visit/supply
+W_DOMESTIC = 0.5  # per domestic-military cue, up to CUE_CAP, weighed by (1 - share)
+W_WAR = 0.5  # per foreign-war cue, up to CUE_CAP, weighed by (1 - share)
+CUE_CAP = 4
+THRESHOLD = 0.5
+
+_MIN_WORDS = 4
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\s\"»”]+(?=[\"«“A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])|\n+")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Relevance:
+    relevant: bool
+    score: float  # in [0, 1]
+    evidence_terms: tuple[str, ...] = ()
+    evidence_sentences: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()  # partner ids seen inside triples, most mentioned first
+    features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class _Window:
+    """What one sentence (or headline) holds."""
+
+    home: bool = False
+    partners: set[str] = field(default_factory=set)
+    blocs: set[str] = field(default_factory=set)  # member or standalone blocs
+    foreign: bool = False  # an unnamed foreign side ("other countries", "abroad")
+    defence: bool = False
+    relation: bool = False
+    hits: list[Hit] = field(default_factory=list)
+
+    def merged(self, other: _Window) -> _Window:
+        return _Window(home=self.home or other.home, partners=self.partners | other.partners,
+                       blocs=self.blocs | other.blocs, foreign=self.foreign or other.foreign,
+                       defence=self.defence or other.defence,
+                       relation=self.relation or other.relation, hits=self.hits + other.hits)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Cheap sentence boundaries: end punctuation before a capital, or a line break.
+
+    Fragments of under four words (datelines such as "Астана. 7 декабря.") are joined to the
+    next sentence, so that they neither push the real lead out of the first two sentences
+    nor dilute the share of triple sentences.
+    """
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start:m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    merged: list[tuple[int, int]] = []
+    pending: int | None = None
+    for s, e in spans:
+        s = s if pending is None else pending
+        if len(text[s:e].split()) < _MIN_WORDS:
+            pending = s
+            continue
+        merged.append((s, e))
+        pending = None
+    if pending is not None:
+        if merged:
+            merged[-1] = (merged[-1][0], len(text))
+        else:
+            merged.append((pending, len(text)))
+    return merged
+
+
+def score_relevance(text: str, title: str = "", lang: str = "ru", hits: list[Hit] | None = None,
+                    *, title_hits: list[Hit] | None = None,
+                    profile: Profile | None = None) -> Relevance:
+    """Decide relevance from the matcher's hits in ``text`` (and ``title``); hits are
+    computed here when not given. ``lang`` "other" is never relevant."""
+    if lang not in ("ru", "kk"):
+        return Relevance(relevant=False, score=0.0, features={"lang_other": 1.0})
+    profile = profile or load_profile()
+    matcher = get_matcher(profile)
+    hits = matcher.match(text) if hits is None else hits
+    title_hits = (matcher.match(title) if title else []) if title_hits is None else title_hits
+
+    spans = sentence_spans(text)
+    starts = [s for s, _ in spans]
+    windows = [_Window() for _ in spans]
+    title_window = _Window()
+    for hit in title_hits:
+        _add(title_window, hit, profile)
+    for hit in hits:
+        index = max(bisect_right(starts, hit.start) - 1, 0)
+        if windows:
+            _add(windows[index], hit, profile)
+    # A bloc Kazakhstan belongs to counts without Kazakhstan in the same sentence only when
+    # the headline or lead is about Kazakhstan: a piece on Armenia and the CSTO that lists
+    # Kazakhstan among the members once is not about Kazakhstan's ties.
+    home_lead = title_window.home or any(w.home for w in windows[:2])
+
+    def triple(w: _Window) -> bool:
+        foreign_defence = (w.partners or w.foreign) and w.defence
+        bloc_defence = any(_bloc_counts(profile.lookup(b), home_lead or w.home)
+                           for b in w.blocs) and w.defence
+        return bool((w.home and foreign_defence) or bloc_defence)
+
+    triples: list[int] = []
+    strong: list[int] = []
+    for i, w in enumerate(windows):
+        if triple(w):
+            strong.append(i)
+            triples.append(i)
+        elif i and triple(w.merged(windows[i - 1])):
+            triples.append(i)
+    title_triple = triple(title_window)
+    lead = title_window
+    for w in windows[:2]:
+        lead = lead.merged(w)
+    lead_triple = triple(lead)
+    n = max(len(windows), 1)
+    # A triple spread over two sentences is weaker evidence than one inside a sentence.
+    count = len(strong) + W_SPREAD * (len(triples) - len(strong))
+    share = min(count / n, 1.0)
+    related = [windows[i] for i in triples] + ([title_window] if title_triple else [])
+    relation = any(w.relation for w in related)
+    all_hits = [*title_hits, *hits]
+    domestic = min(sum(h.kind == "domestic" for h in all_hits), CUE_CAP)
+    war = min(sum(h.kind == "war" for h in all_hits), CUE_CAP)
+
+    features = {"title_triple": float(title_triple), "lead_triple": float(lead_triple),
+                "triples": count, "share": share, "relation": float(relation),
+                "domestic": float(domestic), "war": float(war), "sentences": float(n)}
+    z = (BIAS + W_TITLE * title_triple + W_LEAD * lead_triple
+         + W_COUNT * min(count, COUNT_CAP) + W_SHARE * share + W_RELATION * relation
+         - (W_DOMESTIC * domestic + W_WAR * war) * (1.0 - share))
+    score = 1.0 / (1.0 + math.exp(-z))
+    # Without any triple nothing supports relevance, whatever else the article says.
+    if not (title_triple or triples):
+        score = min(score, THRESHOLD - 0.01)
+
+    evidence_sentences = ([title] if title_triple else []) + [
+        text[spans[i][0]:spans[i][1]].strip() for i in (strong or triples)][:3]
+    terms: dict[str, None] = {}
+    partner_count: dict[str, int] = {}
+    for w in related:
+        for hit in w.hits:
+            if hit.kind in ("partner", "entity", "defence", "defence_intl", "relation"):
+                terms.setdefault(hit.text, None)
+        for pid in w.partners | w.blocs:
+            partner_count[pid] = partner_count.get(pid, 0) + 1
+    partners = tuple(sorted(partner_count, key=lambda p: -partner_count[p]))
+    return Relevance(relevant=score >= THRESHOLD, score=round(score, 4),
+                     evidence_terms=tuple(terms)[:12],
+                     evidence_sentences=tuple(evidence_sentences[:3]),
+                     partners=partners, features=features)
+
+
+def _bloc_counts(bloc: Entity | Partner | None, home_near: bool) -> bool:
+    if not isinstance(bloc, Partner):
+        return False
+    return bloc.standalone or (bloc.member and home_near)
+
+
+def _add(window: _Window, hit: Hit, profile: Profile) -> None:
+    window.hits.append(hit)
+    kind = hit.kind
+    if kind == "partner":
+        partner = profile.lookup(hit.id)
+        window.partners.add(hit.id)
+        if isinstance(partner, Partner):
+            if partner.member or partner.standalone:
+                window.blocs.add(hit.id)
+            if partner.military:
+                window.defence = True
+    elif kind == "entity":
+        entity = profile.lookup(hit.id)
+        if isinstance(entity, Entity):
+            window.home = window.home or entity.home
+            if entity.partner:
+                window.partners.add(entity.partner)
+    elif kind == "defence":
+        window.defence = True
+    elif kind == "defence_intl":
+        # Peacekeeping is international by nature: a partner (the UN) and a defence matter.
+        window.defence = True
+        window.partners.add("UN")
+    elif kind == "relation":
+        window.relation = True
+    elif kind == "foreign":
+        window.foreign = True

@@ -1,0 +1,1 @@
+"""Tests of the profile, the term matcher, relevance and topics."""
