@@ -6,15 +6,23 @@ clear line on stderr and exit 1; usage errors exit 2; nothing expected shows a t
 
 from __future__ import annotations
 
-import logging
-import sys
+import os
 
-import click
+# The numeric libraries behind natasha spawn a thread pool per process; on a small machine
+# running several workers that oversubscribes the cores (measured: 784 ms vs 164 ms per
+# article). Set before numpy is first imported; an operator's own setting wins.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from pipeline import __version__
-from pipeline.cli.context import AppContext
-from pipeline.config import ConfigError
-from pipeline.store.db import StoreError
+import logging  # noqa: E402
+import sys  # noqa: E402
+
+import click  # noqa: E402
+
+from pipeline import __version__  # noqa: E402
+from pipeline.cli.context import AppContext  # noqa: E402
+from pipeline.config import ConfigError  # noqa: E402
+from pipeline.store.db import StoreError  # noqa: E402
 
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError)
 
@@ -46,9 +54,19 @@ def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
 
 def _register() -> None:
-    from pipeline.cli import config_cmd, db_cmd
+    from pipeline.cli import (
+        analyze_cmd,
+        config_cmd,
+        crawl_cmd,
+        db_cmd,
+        outlets_cmd,
+        process_cmd,
+        replay_cmd,
+        seeds_cmd,
+    )
 
-    for module in (config_cmd, db_cmd):
+    for module in (config_cmd, db_cmd, outlets_cmd, crawl_cmd, replay_cmd, seeds_cmd,
+                   analyze_cmd, process_cmd):
         main.add_command(module.command)
 
 

@@ -7,6 +7,7 @@ aggregating the same thing twice converges to the same rows. Times are stored in
              │                         ├─ analysis_partners
              │                         └─ analysis_entities
              ├─ crawl_runs
+             ├─ endpoint_states (conditional-GET validators per feed URL)
              └─ daily_aggregates (per day, profile version, outlet, language, dimension, key)
     digests (per ISO week)
 """
@@ -191,6 +192,20 @@ class CrawlRun(Base):
     newest_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("outlet_id", "run_key"),)
+
+
+class EndpointState(Base):
+    """What the crawler remembers about one listing endpoint between runs: the conditional-GET
+    validators (ETag, Last-Modified) so an unchanged feed costs one small 304 request."""
+
+    __tablename__ = "endpoint_states"
+
+    url: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    outlet_id: Mapped[str] = mapped_column(ForeignKey("outlets.id"), index=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Digest(Base):

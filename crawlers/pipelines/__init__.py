@@ -1,0 +1,25 @@
+"""The item pipelines, one job each, in the order written once in ``ORDER``.
+
+Every discard raises ``DropItem`` after counting itself under ``steppewatch/drop/<reason>``,
+so the crawl_runs record shows why each listed article did not arrive.
+"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+ORDER = (
+    "crawlers.pipelines.clean.CleanPipeline",
+    "crawlers.pipelines.dates.DatePipeline",
+    "crawlers.pipelines.canonical.CanonicalPipeline",
+    "crawlers.pipelines.dedup.DedupPipeline",
+    "crawlers.pipelines.store.StorePipeline",
+)
+ITEM_PIPELINES = {path: 100 * (i + 1) for i, path in enumerate(ORDER)}
+
+
+def drop(stats: StatsCollector, reason: str, message: str) -> DropItem:
+    """Count a discard under its reason and return the exception to raise."""
+    stats.inc_value(f"steppewatch/drop/{reason}")
+    return DropItem(f"{reason}: {message}")

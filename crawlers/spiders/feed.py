@@ -1,0 +1,81 @@
+"""Feeds (RSS 0.9x/1.0/2.0, Atom) read with feedparser, fetched with conditional GET."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+from scrapy.http import Request, Response
+from w3lib.html import remove_tags
+
+from crawlers.dates import parse_date
+from crawlers.items import Listing
+from crawlers.registry import Endpoint
+from crawlers.spiders.base import OutletSpiderBase
+from crawlers.state import Validators, load_validators, save_validators
+
+
+class FeedSpider(OutletSpiderBase):
+    def start_feed(self, endpoint: Endpoint) -> Iterator[Request]:
+        validators = load_validators(self.ctx.engine, endpoint.url)
+        yield self.listing_request(endpoint, endpoint.url, self.parse_feed,
+                                   headers=validators.headers(),
+                                   meta={"handle_httpstatus_list": [304]})
+
+    def parse_feed(self, response: Response, endpoint: Endpoint) -> Iterator[Request]:
+        if response.status == 304:
+            # Unchanged since the last run: one small request, nothing to list.
+            self.stat("feed/not_modified")
+            self.listing_succeeded(endpoint)
+            save_validators(self.ctx.engine, url=endpoint.url, outlet_id=self.outlet.id,
+                            status=304, validators=Validators())
+            return
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        parsed = feedparser.parse(response.body, response_headers={"content-type": content_type})
+        listings = [listing for entry in parsed.entries
+                    if (listing := _listing(entry, endpoint, response.url)) is not None]
+        damage = parsed.get("bozo_exception") if parsed.bozo else None
+        if isinstance(damage, feedparser.CharacterEncodingOverride):
+            damage = None  # the header and the XML declaration disagree; the text is fine
+        if not listings:
+            self.record_error(response.url, "parse_error" if damage else "empty_feed",
+                              f"feed: {damage or 'no entries with a link'}")
+            yield from self.fallbacks(endpoint)
+            return
+        if damage is not None:
+            # Recoverable damage (a bad character, a truncated tail): keep what parsed.
+            self.stat("feed/recovered_malformed")
+        self.listing_succeeded(endpoint)
+        save_validators(self.ctx.engine, url=endpoint.url, outlet_id=self.outlet.id,
+                        status=response.status, validators=_validators(response))
+        for listing in listings:
+            if listing.published_at:
+                self.saw_date(listing.published_at)
+        yield from self.article_requests(endpoint, listings)
+
+
+def _validators(response: Response) -> Validators:
+    def header(name: str) -> str | None:
+        value = response.headers.get(name)
+        return value.decode("latin-1") if value else None
+    return Validators(etag=header("ETag"), last_modified=header("Last-Modified"))
+
+
+def _listing(entry: Any, endpoint: Endpoint, base: str) -> Listing | None:
+    link = entry.get("link")
+    if not link:
+        return None
+    summary = ""
+    if entry.get("content"):
+        summary = entry["content"][0].get("value", "")
+    summary = summary or entry.get("summary", "")
+    when = entry.get("published_parsed") or entry.get("updated_parsed")
+    if when is None:
+        when = entry.get("published") or entry.get("updated")
+    return Listing(url=urljoin(base, link.strip()), source_kind="feed", lang=endpoint.lang,
+                   title=(entry.get("title") or "").strip() or None,
+                   author=(entry.get("author") or "").strip() or None,
+                   summary=remove_tags(summary).strip() or None,
+                   published_at=parse_date(when))

@@ -1,0 +1,144 @@
+"""Tone lexicon: cooperative, conflict and alarm (threat-framing) stems for Russian and Kazakh.
+
+The terms live in ``data/tone_lexicon.yaml`` so analysts can review and edit them. Entries are
+stems matched as prefixes of lower-cased tokens, because both languages inflect by suffix and we
+have no Kazakh lemmatiser; multi-word entries match consecutive tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+LEXICON_PATH = Path(__file__).parent / "data" / "tone_lexicon.yaml"
+CATEGORIES = ("cooperative", "conflict", "alarm")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+# A negator right before a hit flips it ("не поддержал", "қолдау емес" is handled
+# by looking one token after as well, since Kazakh puts the negator after the word).
+_NEG_BEFORE = 1
+_NEG_AFTER_KK = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One lexicon match in a text."""
+
+    category: str  # cooperative | conflict | alarm
+    term: str  # the surface words matched, lower case
+    weight: float  # signed: a negated hit has a negative weight
+    token_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    stems: tuple[str, ...]  # one per token; "=x" means the token must equal x
+    category: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Lang:
+    by_first: dict[str, tuple[_Entry, ...]]  # first-stem (without "=") -> entries, longest first
+    negators: tuple[str, ...]
+    blocked: tuple[str, ...]
+
+
+def normalise(text: str) -> str:
+    return text.lower().replace("ё", "е")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens (letters and inner hyphens), the unit every stem is matched on."""
+    return _WORD.findall(normalise(text))
+
+
+def _stem_matches(stem: str, token: str) -> bool:
+    return token == stem[1:] if stem.startswith("=") else token.startswith(stem)
+
+
+def _build(section: dict) -> _Lang:
+    by_first: dict[str, list[_Entry]] = {}
+    for category in CATEGORIES:
+        for term, weight in (section.get(category) or {}).items():
+            stems = tuple(normalise(str(term)).split())
+            entry = _Entry(stems, category, float(weight))
+            by_first.setdefault(stems[0].lstrip("="), []).append(entry)
+    ordered = {k: tuple(sorted(v, key=lambda e: -len(e.stems))) for k, v in by_first.items()}
+    negators = tuple(normalise(n) for n in section.get("negators") or ())
+    blocked = tuple(normalise(b) for b in section.get("not") or ())
+    return _Lang(ordered, negators, blocked)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> dict[str, _Lang]:
+    with open(path, encoding="utf-8") as f:
+        raw = yaml.safe_load(f)
+    return {lang: _build(section) for lang, section in raw.items()}
+
+
+def _lang(lang: str, path: Path = LEXICON_PATH) -> _Lang:
+    table = _load(str(path))
+    return table.get(lang) or table["ru"]
+
+
+def find_hits(tokens: list[str], lang: str) -> list[Hit]:
+    """All lexicon hits in a token list, longest entry first at each position, no overlaps."""
+    lx = _lang(lang)
+    hits: list[Hit] = []
+    negated = [False] * len(tokens)
+    for i, tok in enumerate(tokens):
+        if any(_stem_matches(n, tok) for n in lx.negators):
+            for j in range(i + 1, min(len(tokens), i + 1 + _NEG_BEFORE)):
+                negated[j] = True
+            if lang == "kk":
+                for j in range(max(0, i - _NEG_AFTER_KK), i):
+                    negated[j] = True
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if lx.blocked and tok.startswith(lx.blocked):
+            i += 1
+            continue
+        # Every prefix of the token may be the first stem of an entry; try the longest first so
+        # "партнерств" wins over "партнер".
+        matched: _Entry | None = None
+        for cut in range(len(tok), 0, -1):
+            for entry in lx.by_first.get(tok[:cut], ()):
+                n = len(entry.stems)
+                if i + n <= len(tokens) and all(
+                    _stem_matches(s, tokens[i + k]) for k, s in enumerate(entry.stems)
+                ):
+                    matched = entry
+                    break
+            if matched:
+                break
+        if matched is None:
+            i += 1
+            continue
+        n = len(matched.stems)
+        sign = -1.0 if negated[i] and matched.category != "alarm" else 1.0
+        term = " ".join(tokens[i : i + n])
+        hits.append(Hit(matched.category, term, sign * matched.weight, i))
+        i += n
+    return hits
+
+
+def lexicon_polarity(hits: list[Hit]) -> float:
+    """Signed cooperative-minus-conflict mass of some hits; alarm counts as conflict at half."""
+    score = 0.0
+    for h in hits:
+        if h.category == "cooperative":
+            score += h.weight
+        elif h.category == "conflict":
+            score -= h.weight
+        else:
+            score -= 0.5 * h.weight
+    return score
+
+
+def alarm_mass(hits: list[Hit]) -> float:
+    return sum(h.weight for h in hits if h.category == "alarm")

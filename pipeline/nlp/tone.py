@@ -1,0 +1,358 @@
+"""Tone: toward a target mention, of a sentence, and of a whole document (with alarm).
+
+* ``target_tone``: two logistic regressions trained on RuSentNE-2023 (``tone_train``), one on
+  sparse context features (lemmas by side and distance, negation, syntax head/children), one
+  on navec vectors of the context; their probabilities are averaged and shifted by offsets
+  chosen by grouped cross-validation. Weights ship as gzip'd JSON; inference is numpy.
+* ``sentence_polarity``: Russian blends a sentence-level model (same data, label = the
+  sentence's dominant non-neutral target label) with the lexicon; Kazakh has only the lexicon.
+* ``document_tone``: sentence polarities aggregated over the document, plus an alarm score
+  from the density of threat-framing terms.
+natasha objects never leave this module.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.nlp import lexicon
+
+DATA_DIR = Path(__file__).parent / "data"
+TARGET_MODEL = DATA_DIR / "tone_target.json.gz"
+SENTENCE_MODEL = DATA_DIR / "tone_sentence.json.gz"
+LABELS = ("negative", "neutral", "positive")
+NEGATORS = frozenset({"не", "нет", "ни", "без"})
+WINDOW = 5
+EMB_DIM = 300
+
+
+# ---- natasha, loaded once per process ----------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """A parsed token: offsets in its sentence, form, lemma, POS, syntax head index and rel."""
+
+    start: int
+    end: int
+    text: str
+    lemma: str
+    pos: str
+    head: int | None
+    rel: str
+
+
+@lru_cache(maxsize=1)
+def _natasha() -> dict[str, Any]:
+    from natasha import (
+        MorphVocab,
+        NewsEmbedding,
+        NewsMorphTagger,
+        NewsSyntaxParser,
+        Segmenter,
+    )
+
+    emb = NewsEmbedding()
+    return {"seg": Segmenter(), "emb": emb, "morph": NewsMorphTagger(emb),
+            "syntax": NewsSyntaxParser(emb), "vocab": MorphVocab()}
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str) -> tuple[Tok, ...]:
+    """Tokens of a (short) text with lemmas and a dependency parse; offsets index ``text``."""
+    from natasha import Doc
+
+    nlp = _natasha()
+    doc = Doc(text)
+    doc.segment(nlp["seg"])
+    doc.tag_morph(nlp["morph"])
+    doc.parse_syntax(nlp["syntax"])
+    out: list[Tok] = []
+    for sent in doc.sents:
+        ids = {t.id: k for k, t in enumerate(sent.tokens)}
+        base = len(out)
+        for t in sent.tokens:
+            t.lemmatize(nlp["vocab"])
+            head = ids.get(t.head_id)
+            out.append(Tok(t.start, t.stop, t.text, lexicon.normalise(t.lemma or t.text),
+                           t.pos or "", None if head is None else base + head, t.rel or ""))
+    return tuple(out)
+
+
+@lru_cache(maxsize=100_000)
+def _lemma(word: str) -> str:
+    return lexicon.normalise(_natasha()["vocab"].parse(word)[0].normal_form)
+
+
+def sentences(text: str) -> list[str]:
+    return [s.text for s in _sentenize(text)]
+
+
+def _sentenize(text: str) -> list[Any]:
+    from razdel import sentenize
+
+    return list(sentenize(text))
+
+
+# ---- target features (shared with tone_train) ---------------------------------------------
+
+def _bucket(d: int) -> str:
+    return "1" if d == 1 else "2" if d <= 3 else "4" if d <= 6 else "7" if d <= 12 else "far"
+
+
+def _target_span(toks: Sequence[Tok], start: int, end: int) -> tuple[int, int]:
+    idx = [i for i, t in enumerate(toks) if t.start < end and t.end > start]
+    if not idx:  # span between tokens: take the nearest one
+        idx = [min(range(len(toks)), key=lambda i: abs(toks[i].start - start))]
+    return min(idx), max(idx)
+
+
+def sparse_features(toks: Sequence[Tok], start: int, end: int) -> list[str]:
+    """Context of the target as feature strings: lemmas (negation-marked) in the sentence and
+    by side/distance, the target's own lemmas, and its syntactic head, siblings and children."""
+    if not toks:
+        return []
+    lo, hi = _target_span(toks, start, end)
+    negated = [False] * len(toks)
+    for i, t in enumerate(toks):
+        if t.lemma in NEGATORS:
+            for j in range(i + 1, min(i + 3, len(toks))):
+                negated[j] = True
+    out: list[str] = []
+    for i, t in enumerate(toks):
+        if lo <= i <= hi:
+            out.append("T:" + t.lemma)
+            continue
+        if t.pos == "PUNCT":
+            continue
+        tag = ("NEG_" if negated[i] else "") + t.lemma
+        out.append("w:" + tag)
+        d = lo - i if i < lo else i - hi
+        if d <= WINDOW:
+            out.append(("L" if i < lo else "R") + _bucket(d) + ":" + tag)
+    inside = range(lo, hi + 1)
+    roots = [i for i in inside if toks[i].head not in inside] or [lo]
+    for i in roots:
+        out.append("REL:" + toks[i].rel)
+        h, depth = toks[i].head, 0
+        while h is not None and depth < 3:
+            out.append(f"H{depth}:{toks[h].lemma}")
+            if depth == 0:
+                out.append(f"HR:{toks[i].rel}:{toks[h].lemma}")
+                out += [f"S:{t.rel}:{t.lemma}" for k, t in enumerate(toks)
+                        if t.head == h and k not in inside and t.pos != "PUNCT"]
+            nxt = toks[h].head
+            if nxt == h:
+                break
+            h, depth = nxt, depth + 1
+    out += [f"C:{t.rel}:{t.lemma}" for k, t in enumerate(toks)
+            if t.head in inside and k not in inside and t.pos != "PUNCT"]
+    return out
+
+
+def _vec(t: Tok) -> np.ndarray | None:
+    emb = _natasha()["emb"]
+    for w in (t.text.lower(), t.lemma):
+        if w in emb:
+            return emb[w]
+    return None
+
+
+def dense_features(toks: Sequence[Tok], start: int, end: int) -> np.ndarray:
+    """Mean navec vectors of: 3 words left, 3 right, the rest, the target, and its head."""
+    zero = np.zeros(EMB_DIM, dtype=np.float32)
+    if not toks:
+        return np.zeros(5 * EMB_DIM, dtype=np.float32)
+    lo, hi = _target_span(toks, start, end)
+    vecs = [None if t.pos == "PUNCT" else _vec(t) for t in toks]
+
+    def mean(keep: Iterable[int]) -> np.ndarray:
+        vs = [vecs[i] for i in keep if vecs[i] is not None]
+        return np.mean(vs, axis=0) if vs else zero
+
+    n = len(toks)
+    inside = range(lo, hi + 1)
+    roots = [i for i in inside if toks[i].head not in inside] or [lo]
+    head = toks[roots[0]].head
+    head_vec = vecs[head] if head is not None and vecs[head] is not None else zero
+    return np.concatenate([
+        mean(range(max(0, lo - 3), lo)), mean(range(hi + 1, min(n, hi + 4))),
+        mean([i for i in range(n) if i < lo - 3 or i > hi + 3]), mean(inside), head_vec,
+    ]).astype(np.float32)
+
+
+# ---- target tone inference ----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _TargetModel:
+    classes: tuple[str, ...]
+    vocab: dict[str, int]
+    sparse_w: np.ndarray  # (n_features, n_classes)
+    sparse_b: np.ndarray
+    dense_w: np.ndarray  # (5 * EMB_DIM, n_classes)
+    dense_b: np.ndarray
+    offsets: np.ndarray  # added to the averaged probabilities before argmax
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def load_target_model(path: Path = TARGET_MODEL) -> _TargetModel:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        raw = json.load(f)
+    feats = raw["sparse"]["features"]
+    return _TargetModel(
+        tuple(raw["classes"]), {k: i for i, k in enumerate(feats)},
+        np.array([feats[k] for k in feats], dtype=np.float32).reshape(len(feats), -1),
+        np.array(raw["sparse"]["intercept"], dtype=np.float32),
+        np.array(raw["dense"]["coef"], dtype=np.float32),
+        np.array(raw["dense"]["intercept"], dtype=np.float32),
+        np.array(raw["offsets"], dtype=np.float32))
+
+
+@lru_cache(maxsize=4)
+def _target_model(path: str = str(TARGET_MODEL)) -> _TargetModel:
+    return load_target_model(Path(path))
+
+
+def target_probs(model: _TargetModel, feats: list[str], dense: np.ndarray) -> np.ndarray:
+    """Averaged class probabilities of the sparse and the dense model (binary features)."""
+    idx = sorted({model.vocab[f] for f in feats if f in model.vocab})
+    zs = model.sparse_b + model.sparse_w[idx].sum(axis=0)
+    zd = model.dense_b + dense @ model.dense_w
+    return (_softmax(zs) + _softmax(zd)) / 2
+
+
+def _sentence_of(text: str, start: int, end: int) -> tuple[str, int]:
+    """The sentence holding the span, and its offset, so long articles parse quickly."""
+    if len(text) <= 400:
+        return text, 0
+    for s in _sentenize(text):
+        if s.start <= start < s.stop:
+            return text[s.start : max(s.stop, end)], s.start
+    return text, 0
+
+
+def target_tones(items: Sequence[tuple[str, int, int]],
+                 model_path: Path = TARGET_MODEL) -> list[tuple[str, float]]:
+    """Batch form of ``target_tone`` over (text, start, end) triples."""
+    model = _target_model(str(model_path))
+    pos, neg = model.classes.index("positive"), model.classes.index("negative")
+    out: list[tuple[str, float]] = []
+    for text, start, end in items:
+        sent, off = _sentence_of(text, start, end)
+        toks = parse(sent)
+        if not toks:
+            out.append(("neutral", 0.0))
+            continue
+        p = target_probs(model, sparse_features(toks, start - off, end - off),
+                         dense_features(toks, start - off, end - off))
+        label = model.classes[int(np.argmax(p + model.offsets))]
+        out.append((label, round(float(p[pos] - p[neg]), 4)))
+    return out
+
+
+def target_tone(text: str, start: int, end: int) -> tuple[str, float]:
+    """Tone toward the mention ``text[start:end]``: (label, score in [-1, 1])."""
+    return target_tones([(text, start, end)])[0]
+
+
+# ---- sentence polarity and document tone --------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _sentence_model() -> tuple[dict[str, float], float]:
+    """Sentence model as one weight per lemma for (positive - negative) log-odds, and bias."""
+    with gzip.open(SENTENCE_MODEL, "rt", encoding="utf-8") as f:
+        raw = json.load(f)
+    return raw["weights"], float(raw["bias"])
+
+
+def _model_polarity(tokens: list[str]) -> float:
+    weights, bias = _sentence_model()
+    feats = {"w:" + _lemma(t) for t in tokens}
+    return math.tanh(0.5 * (bias + sum(weights.get(f, 0.0) for f in feats)))
+
+
+# The lexicon's cooperative-minus-conflict mass is squashed so one strong term gives ~0.6.
+_LEX_SCALE = 1.5
+_MODEL_SHARE_RU = 0.4
+
+
+def _polarity(tokens: list[str], lang: str,
+              hits: list[lexicon.Hit] | None = None) -> float:
+    hits = lexicon.find_hits(tokens, lang) if hits is None else hits
+    lex = math.tanh(lexicon.lexicon_polarity(hits) / _LEX_SCALE)
+    if lang != "ru" or not tokens:
+        return lex
+    return (1 - _MODEL_SHARE_RU) * lex + _MODEL_SHARE_RU * _model_polarity(tokens)
+
+
+def sentence_polarity(text: str, lang: str) -> float:
+    """Polarity of one sentence in [-1, 1]: cooperative/positive > 0, conflict/negative < 0."""
+    return _polarity(lexicon.tokenize(text), lang)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentTone:
+    label: str  # negative | neutral | positive
+    polarity: float  # [-1, 1]
+    alarm: float  # [0, 1]
+    sentences: list[str] = field(default_factory=list)  # the sentences that drove the tone
+    terms: list[str] = field(default_factory=list)  # lexicon terms, strongest first
+
+
+# Label thresholds on document polarity; alarm above ALARM_NEGATIVE makes a piece negative
+# unless its polarity is clearly positive, since threat framing is a negative tone here.
+POSITIVE_AT = 0.15
+NEGATIVE_AT = -0.12
+ALARM_NEGATIVE = 0.6
+# Alarm is 1 - exp(-density / ALARM_DENSITY): terms per 100 words; ~1.2 weighted hits per 100
+# words (a threat term every other paragraph) gives ~0.63.
+ALARM_DENSITY = 1.2
+
+
+def document_tone(text: str, lang: str, sentences: list[str] | None = None) -> DocumentTone:
+    """Tone of an article: mean sentence polarity, weighted toward opinionated sentences."""
+    sents = sentences if sentences is not None else [s.text for s in _sentenize(text)]
+    scored: list[tuple[float, str]] = []
+    all_hits: list[lexicon.Hit] = []
+    n_tokens = 0
+    for s in sents:
+        tokens = lexicon.tokenize(s)
+        if not tokens:
+            continue
+        hits = lexicon.find_hits(tokens, lang)
+        all_hits += hits
+        n_tokens += len(tokens)
+        scored.append((_polarity(tokens, lang, hits), s))
+    if not scored:
+        return DocumentTone(label="neutral", polarity=0.0, alarm=0.0)
+    # Opinionated sentences count more than the neutral ones that surround them.
+    weights = [0.2 + abs(p) for p, _ in scored]
+    polarity = sum(w * p for w, (p, _) in zip(weights, scored, strict=True)) / sum(weights)
+    density = 100.0 * lexicon.alarm_mass(all_hits) / max(n_tokens, 50)
+    alarm = 1.0 - math.exp(-density / ALARM_DENSITY)
+    if polarity >= POSITIVE_AT and alarm < ALARM_NEGATIVE:
+        label = "positive"
+    elif polarity <= NEGATIVE_AT or (alarm >= ALARM_NEGATIVE and polarity < POSITIVE_AT):
+        label = "negative"
+    else:
+        label = "neutral"
+    top = sorted(scored, key=lambda x: -abs(x[0]))[:3]
+    mass: dict[str, float] = {}
+    for h in all_hits:
+        mass[h.term] = mass.get(h.term, 0.0) + abs(h.weight)
+    terms = [t for t, _ in sorted(mass.items(), key=lambda x: -x[1])[:10]]
+    return DocumentTone(label=label, polarity=round(max(-1.0, min(1.0, polarity)), 4),
+                        alarm=round(alarm, 4), sentences=[s for _, s in top], terms=terms)
