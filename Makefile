@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip
 
-.PHONY: setup test bench lint clean help
+.PHONY: setup test bench lint clean help browser
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -23,7 +23,15 @@ comma := ,
 
 setup: $(STAMP)-test+dev  ## create .venv and install steppewatch with test and dev extras
 
-test: $(STAMP)-test+dev  ## run the test suite (starts its own PostgreSQL server)
+# Browser tests drive Debian's Chromium (no browser download is possible here).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests need it)"; exit 1; fi
+
+browser: $(CHROMIUM)  ## install Debian's Chromium for the browser tests (needs root)
+
+test: $(STAMP)-test+dev $(CHROMIUM)  ## run the test suite (starts its own PostgreSQL server)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)-test+dev  ## run the benchmarks in bench/ and print a table

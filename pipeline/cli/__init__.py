@@ -59,6 +59,7 @@ def _register() -> None:
         config_cmd,
         crawl_cmd,
         db_cmd,
+        digest_cmd,
         outlets_cmd,
         process_cmd,
         replay_cmd,
@@ -66,7 +67,7 @@ def _register() -> None:
     )
 
     for module in (config_cmd, db_cmd, outlets_cmd, crawl_cmd, replay_cmd, seeds_cmd,
-                   analyze_cmd, process_cmd):
+                   analyze_cmd, process_cmd, digest_cmd):
         main.add_command(module.command)
 
 

@@ -1,0 +1,194 @@
+"""The per-article reads of the digest, bounded to the weeks it covers.
+
+The numbers come from ``daily_aggregates``; three things need article rows: the tone tests
+(Welch needs every polarity, not just sums), the articles that drove a flagged shift, and
+what is new this week. Every query here is a range on ``published_at`` (indexed) over the
+window of the digest only, joined to the analyses of one profile version.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, or_, select
+
+from pipeline.aggregates import counted_topics
+from pipeline.store.models import (
+    Analysis,
+    AnalysisEntity,
+    AnalysisPartner,
+    AnalysisTopic,
+    Article,
+)
+from reports.series import SeriesKey
+
+_CHUNK = 5000  # ids per IN (...) list, below SQLite's and psycopg's parameter limits
+
+
+@dataclass(kw_only=True)
+class WeekArticle:
+    """A relevant, dated article of the digest's week (a first copy or a copy)."""
+
+    id: int
+    cluster_id: int | None
+    outlet_id: str
+    lang: str
+    title: str
+    url: str
+    published_at: datetime
+    polarity: float
+    alarm: float
+    evidence: dict[str, Any]
+    topics: list[str] = field(default_factory=list)
+    partners: dict[str, float] = field(default_factory=dict)  # partner -> tone toward it
+
+    @property
+    def first_copy(self) -> bool:
+        return self.cluster_id is None or self.cluster_id == self.id
+
+    @property
+    def story(self) -> int:
+        return self.cluster_id if self.cluster_id is not None else self.id
+
+
+@dataclass(kw_only=True)
+class ToneSamples:
+    """Per-article polarity of each series (first copies only, like the aggregates)."""
+
+    week: dict[SeriesKey, list[float]] = field(default_factory=lambda: defaultdict(list))
+    baseline: dict[SeriesKey, list[float]] = field(default_factory=lambda: defaultdict(list))
+    baseline_ids: list[int] = field(default_factory=list)  # the baseline's stories
+
+
+def _relevant_dated(version: str, start: datetime, end: datetime) -> tuple[Any, ...]:
+    return (Analysis.article_id == Article.id, Analysis.profile_version == version,
+            Analysis.relevant.is_(True), Article.published_at >= start,
+            Article.published_at < end, Article.date_source != "crawl")
+
+
+def _first_copy() -> Any:
+    return or_(Article.cluster_id.is_(None), Article.cluster_id == Article.id)
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for i in range(0, len(ids), _CHUNK):
+        yield ids[i:i + _CHUNK]
+
+
+def _topics_partners(conn: Any, version: str, ids: list[int]
+                     ) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, float]]]:
+    topics: dict[int, dict[str, float]] = defaultdict(dict)
+    partners: dict[int, dict[str, float]] = defaultdict(dict)
+    for chunk in _chunks(ids):
+        for aid, tid, score in conn.execute(
+                select(AnalysisTopic.article_id, AnalysisTopic.topic_id, AnalysisTopic.score)
+                .where(AnalysisTopic.profile_version == version,
+                       AnalysisTopic.article_id.in_(chunk))):
+            topics[aid][tid] = score
+        for aid, pid, tone in conn.execute(
+                select(AnalysisPartner.article_id, AnalysisPartner.partner_id,
+                       AnalysisPartner.tone)
+                .where(AnalysisPartner.profile_version == version,
+                       AnalysisPartner.article_id.in_(chunk))):
+            partners[aid][pid] = tone
+    return topics, partners
+
+
+def tone_samples(engine: Engine, *, profile_version: str, window_start: datetime,
+                 week_start: datetime, week_end: datetime) -> ToneSamples:
+    """Polarity per article for "all", each topic and each partner, week vs baseline."""
+    out = ToneSamples()
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Article.id, Article.published_at, Analysis.polarity)
+            .select_from(Article).join(Analysis, and_(
+                *_relevant_dated(profile_version, window_start, week_end)))
+            .where(_first_copy())).all()
+        topics, partners = _topics_partners(conn, profile_version, [r[0] for r in rows])
+    for aid, published, polarity in rows:
+        side = out.week if published >= week_start else out.baseline
+        if side is out.baseline:
+            out.baseline_ids.append(aid)
+        side[("all", "")].append(polarity)
+        for tid in counted_topics(topics.get(aid, {})):
+            side[("topic", tid)].append(polarity)
+        for pid, tone in partners.get(aid, {}).items():
+            # The partner series carries the tone toward that partner, as in the aggregates.
+            side[("partner", pid)].append(tone)
+    return out
+
+
+def week_articles(engine: Engine, *, profile_version: str, week_start: datetime,
+                  week_end: datetime) -> list[WeekArticle]:
+    """Every relevant dated article of the week, copies included, with topics and partners."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Article.id, Article.cluster_id, Article.outlet_id, Analysis.lang,
+                   Article.title, Article.url, Article.published_at, Analysis.polarity,
+                   Analysis.alarm, Analysis.evidence)
+            .select_from(Article).join(Analysis, and_(
+                *_relevant_dated(profile_version, week_start, week_end)))).all()
+        topics, partners = _topics_partners(conn, profile_version, [r[0] for r in rows])
+    out = []
+    for aid, cluster, outlet, lang, title, url, published, polarity, alarm, evidence in rows:
+        out.append(WeekArticle(
+            id=aid, cluster_id=cluster, outlet_id=outlet, lang=lang or "other", title=title,
+            url=url, published_at=published, polarity=polarity, alarm=alarm,
+            evidence=evidence or {}, topics=counted_topics(topics.get(aid, {})),
+            partners=partners.get(aid, {})))
+    return out
+
+
+def baseline_terms(engine: Engine, *, profile_version: str, start: datetime,
+                   end: datetime) -> set[str]:
+    """Evidence terms of the baseline's relevant articles (normalised to lower case)."""
+    seen: set[str] = set()
+    with engine.connect() as conn:
+        for (evidence,) in conn.execute(
+                select(Analysis.evidence).select_from(Article).join(Analysis, and_(
+                    *_relevant_dated(profile_version, start, end)))):
+            seen.update(str(t).lower() for t in (evidence or {}).get("terms", []))
+    return seen
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeekEntity:
+    key: str
+    type: str
+    canonical: str | None
+    text: str
+    article_ids: tuple[int, ...]
+
+
+def new_entities(engine: Engine, *, profile_version: str, week_ids: list[int],
+                 baseline_ids: list[int]) -> list[WeekEntity]:
+    """Entities of the week's stories that no baseline story mentioned.
+
+    Both sides are read by article id (the primary key): filtering by entity key instead
+    makes the database walk every mention of a common entity across all history.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    known: set[str] = set()
+    with engine.connect() as conn:
+        for chunk in _chunks(week_ids):
+            for aid, key, etype, canonical, text in conn.execute(
+                    select(AnalysisEntity.article_id, AnalysisEntity.entity_key,
+                           AnalysisEntity.type, AnalysisEntity.canonical, AnalysisEntity.text)
+                    .where(AnalysisEntity.profile_version == profile_version,
+                           AnalysisEntity.article_id.in_(chunk))):
+                item = found.setdefault(key, {"type": etype, "canonical": canonical,
+                                              "texts": defaultdict(int), "ids": set()})
+                item["texts"][text] += 1
+                item["ids"].add(aid)
+        for chunk in _chunks(baseline_ids):
+            known.update(conn.execute(
+                select(AnalysisEntity.entity_key)
+                .where(AnalysisEntity.profile_version == profile_version,
+                       AnalysisEntity.article_id.in_(chunk))).scalars())
+    return [WeekEntity(key=k, type=v["type"], canonical=v["canonical"],
+                       text=max(v["texts"], key=v["texts"].get), article_ids=tuple(sorted(v["ids"])))
+            for k, v in found.items() if k not in known]
