@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 N = int(os.environ.get("BENCH_ANALYZE_N", "800"))
 RELEVANT_SHARE = 0.05
+MIN_CHARS = 1800
 
 
 def _jsonl(path: Path) -> list[dict]:
@@ -39,11 +40,21 @@ def build_stream(n: int = N, seed: int = 7) -> list[dict]:
     relevant = [{"title": p.title, "text": p.text} for p in corpus.pieces if p.relevant]
     relevant += [{"title": "", "text": p.read_text(encoding="utf-8")}
                  for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    negatives = [{"title": p.title, "text": p.text} for p in corpus.pieces if not p.relevant]
-    negatives += [{"title": "", "text": r["text"]} for r in _jsonl(SHARED / "ner_ru_dev.jsonl")]
+    # Real news articles run to a few thousand characters; the short sources are joined
+    # into pieces of at least MIN_CHARS so that both sides are timed on realistic lengths.
+    short = [(p.title, p.text) for p in corpus.pieces if not p.relevant]
+    short += [("", r["text"]) for r in _jsonl(SHARED / "ner_ru_dev.jsonl")]
+    negatives = []
+    rng.shuffle(short)
+    title, parts = "", []
+    for t, text in short:
+        title, parts = title or t, [*parts, text]
+        if sum(map(len, parts)) >= MIN_CHARS:
+            negatives.append({"title": title, "text": "\n\n".join(parts)})
+            title, parts = "", []
     kk = [r["text"] for r in _jsonl(SHARED / "ner_kk_dev.jsonl")]
-    for start in range(0, len(kk) - 20, 20):  # ~2,000-character Kazakh articles
-        negatives.append({"title": "", "text": " ".join(kk[start:start + 20])})
+    for start in range(0, len(kk) - 25, 25):  # Kazakh pieces of about 2,500 characters
+        negatives.append({"title": "", "text": " ".join(kk[start:start + 25])})
     k = max(1, round(n * RELEVANT_SHARE))
     stream = rng.sample(relevant, min(k, len(relevant))) + \
         [rng.choice(negatives) for _ in range(n - k)]

@@ -233,3 +233,17 @@ def select(outlets: Iterable[OutletSpec], ids: Iterable[str] = (), group: str | 
     if group:
         chosen = [o for o in chosen if o.group == group]
     return chosen
+
+
+def load_manifest(url: str, *, timeout: float = 10.0) -> list[OutletSpec]:
+    """The outlets of a replay web: its manifest at ``URL/replay/outlets.yaml``."""
+    import urllib.error
+    import urllib.request
+
+    manifest = url.rstrip("/") + "/replay/outlets.yaml"
+    try:
+        with urllib.request.urlopen(manifest, timeout=timeout) as response:
+            text = response.read().decode("utf-8")
+    except (urllib.error.URLError, OSError) as exc:
+        raise RegistryError(f"cannot read the replay manifest {manifest}: {exc}") from exc
+    return load_registry(text=text)

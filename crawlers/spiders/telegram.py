@@ -44,6 +44,7 @@ class TelegramSpider(OutletSpiderBase):
         self.listing_succeeded(endpoint)
         items = [item for post in posts if (item := self._post(response, endpoint, post))]
         fresh_ids: list[int] = []
+        newer = 0  # posts after the range: a backfill pages back past them
         known = self.ctx.known_urls(item.canonical_url for item in items)
         oldest: datetime | None = None
         for item in items:
@@ -56,13 +57,16 @@ class TelegramSpider(OutletSpiderBase):
                 continue
             if not self.ctx.in_range(item.page_date):
                 self.stat("skip/out_of_range")
+                newer += item.page_date is not None and item.page_date > self.ctx.until
                 continue
             fresh_ids.append(int(item.extra["post_id"]))
             yield item
         ids = [int(post.attrib["data-post"].rsplit("/", 1)[-1]) for post in posts
                if post.attrib["data-post"].rsplit("/", 1)[-1].isdigit()]
         older_needed = oldest is None or oldest >= self.ctx.since
-        if ids and fresh_ids and older_needed and page < MAX_PAGES and min(ids) > 1:
+        # Page back while older posts are still wanted and this page was not all known
+        # already (an incremental crawl stops at the first page it has seen).
+        if ids and (fresh_ids or newer) and older_needed and page < MAX_PAGES and min(ids) > 1:
             yield self.listing_request(endpoint, _before(endpoint.url, min(ids)),
                                        self.parse_telegram, cb_kwargs={"page": page + 1})
 

@@ -56,6 +56,7 @@ def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 def _register() -> None:
     from pipeline.cli import (
         analyze_cmd,
+        backfill_cmd,
         config_cmd,
         crawl_cmd,
         db_cmd,
@@ -67,7 +68,7 @@ def _register() -> None:
     )
 
     for module in (config_cmd, db_cmd, outlets_cmd, crawl_cmd, replay_cmd, seeds_cmd,
-                   analyze_cmd, process_cmd, digest_cmd):
+                   analyze_cmd, process_cmd, backfill_cmd, digest_cmd):
         main.add_command(module.command)
 
 

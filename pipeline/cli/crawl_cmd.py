@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime, time
 
 import click
@@ -13,7 +11,7 @@ from rich.table import Table
 
 from crawlers.context import default_range
 from crawlers.dates import FUTURE_TOLERANCE
-from crawlers.registry import OutletSpec, RegistryError, load_registry, select
+from crawlers.registry import OutletSpec, RegistryError, load_manifest, load_registry, select
 from crawlers.runner import CrawlError, CrawlEvent, CrawlSummary, crawl
 from pipeline.cli.context import AppContext, pass_app
 
@@ -30,16 +28,6 @@ def _day(value: str | None, tz, *, end: bool) -> datetime | None:
             parsed = datetime.combine(parsed.date(), time.max if end else time.min)
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)
-
-
-def _replay_outlets(url: str) -> list[OutletSpec]:
-    manifest = url.rstrip("/") + "/replay/outlets.yaml"
-    try:
-        with urllib.request.urlopen(manifest, timeout=10) as response:
-            text = response.read().decode("utf-8")
-    except (urllib.error.URLError, OSError) as exc:
-        raise click.ClickException(f"cannot read the replay manifest {manifest}: {exc}") from exc
-    return load_registry(text=text)
 
 
 @click.command("crawl")
@@ -66,7 +54,7 @@ def command(app: AppContext, ids: tuple[str, ...], since: str | None, until: str
     if start > end:
         raise click.UsageError(f"--since ({since or 'default'}) is after --until ({until or 'now'})")
     try:
-        registry = _replay_outlets(replay_url) if replay_url else load_registry()
+        registry = load_manifest(replay_url) if replay_url else load_registry()
         outlets = select(registry, ids)
     except RegistryError as exc:
         raise click.ClickException(str(exc)) from exc

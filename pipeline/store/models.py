@@ -8,6 +8,7 @@ aggregating the same thing twice converges to the same rows. Times are stored in
              │                         └─ analysis_entities
              ├─ crawl_runs
              ├─ endpoint_states (conditional-GET validators per feed URL)
+             ├─ backfill_checkpoints (outlet-days a backfill has completed)
              └─ daily_aggregates (per day, profile version, outlet, language, dimension, key)
     digests (per ISO week)
 """
@@ -206,6 +207,17 @@ class EndpointState(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     last_status: Mapped[int | None] = mapped_column(Integer)
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BackfillCheckpoint(Base):
+    """One outlet-day of a backfill that was collected completely: a rerun skips it."""
+
+    __tablename__ = "backfill_checkpoints"
+
+    outlet_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    run_key: Mapped[str] = mapped_column(String(100))
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Digest(Base):

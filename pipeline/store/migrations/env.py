@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from alembic import context
 
-from pipeline.store.models import Base
+from pipeline.store.models import Base, UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def render_item(type_: str, obj, autogen_context):
+    """Render the project's column types as plain SQLAlchemy ones, so that migrations never
+    import the models (a migration must keep working when the models change later)."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_migrations_offline() -> None:
@@ -36,7 +44,7 @@ def run_migrations_online() -> None:
 def _run(connection) -> None:
     # render_as_batch lets later ALTERs work on SQLite, which cannot alter most constraints.
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, render_item=render_item)
     with context.begin_transaction():
         context.run_migrations()
 
