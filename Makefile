@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip
 
-.PHONY: setup test bench lint clean help browser
+.PHONY: setup test bench lint clean help browser demo run
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -15,6 +15,10 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q -U pip
 
 # One stamp per set of extras, refreshed whenever pyproject.toml changes.
+$(STAMP)-base: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e .
+	@touch $@
+
 $(STAMP)-%: pyproject.toml | $(BIN)/python
 	$(PIP) install -q -e ".[$(subst +,$(comma),$*)]"
 	@touch $@
@@ -22,6 +26,12 @@ $(STAMP)-%: pyproject.toml | $(BIN)/python
 comma := ,
 
 setup: $(STAMP)-test+dev  ## create .venv and install steppewatch with test and dev extras
+
+demo: $(STAMP)-base  ## end to end on the bundled offline replay web: SQLite, digests in var/outbox/, dashboard
+	$(BIN)/steppewatch demo
+
+run: $(STAMP)-base  ## the same against the live outlets (last 2 weeks; WEEKS=n to change)
+	$(BIN)/steppewatch demo --source live $(if $(WEEKS),--weeks $(WEEKS))
 
 # Browser tests drive Debian's Chromium (no browser download is possible here).
 CHROMIUM := /usr/bin/chromium

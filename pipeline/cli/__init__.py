@@ -59,7 +59,9 @@ def _register() -> None:
         backfill_cmd,
         config_cmd,
         crawl_cmd,
+        dashboard_cmd,
         db_cmd,
+        demo_cmd,
         digest_cmd,
         outlets_cmd,
         process_cmd,
@@ -68,7 +70,8 @@ def _register() -> None:
     )
 
     for module in (config_cmd, db_cmd, outlets_cmd, crawl_cmd, replay_cmd, seeds_cmd,
-                   analyze_cmd, process_cmd, backfill_cmd, digest_cmd):
+                   analyze_cmd, process_cmd, backfill_cmd, digest_cmd,
+                   dashboard_cmd, demo_cmd):
         main.add_command(module.command)
 
 

@@ -1,0 +1,167 @@
+"""Airflow as the tests run it: a throwaway AIRFLOW_HOME, the CLI and the components as
+subprocesses with their own environment (never the test process's: Airflow reads its
+configuration once per process), and a local SMTP server that keeps what it receives.
+
+Fixtures for the Airflow tests live in ``tests/airflow/fixtures.py``; this module has no
+pytest in it so that it can also be used from a shell while debugging.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parents[2]
+DAGS = ROOT / "dags"
+BIN = Path(sys.executable).parent
+AIRFLOW = BIN / "airflow"
+# What these tests crawl: one outlet of each listing kind a backfill relies on (a sitemap
+# index, a dated archive, Telegram pagination), so that runs stay short.
+TEST_OUTLETS = ("sim_kazwire", "sim_dalanews", "sim_tg_qalqan")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_env(home: Path) -> dict[str, str]:
+    """The parent's environment minus anything Airflow or steppewatch would read."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AIRFLOW", "STEPPEWATCH_"))}
+    env.update({
+        "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+        # One secret for every component: the scheduler signs the tokens the api-server checks.
+        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_hex(16),
+        "OMP_NUM_THREADS": "1",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+@dataclass
+class Airflow:
+    """One AIRFLOW_HOME; ``cli()`` runs a command, ``start()`` a long-running component."""
+
+    home: Path
+    env: dict[str, str]
+    procs: list[subprocess.Popen] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, home: Path, extra: Mapping[str, str] = ()) -> Airflow:
+        home.mkdir(parents=True, exist_ok=True)
+        env = base_env(home)
+        env.update(dict(extra))
+        return cls(home=home, env=env)
+
+    def cli(self, *args: str, timeout: float = 300, check: bool = True
+            ) -> subprocess.CompletedProcess[str]:
+        # cwd = home: no steppewatch.toml of the developer's checkout is picked up.
+        started = time.monotonic()
+        proc = subprocess.run([str(AIRFLOW), *args], env=self.env, cwd=self.home,
+                              capture_output=True, text=True, timeout=timeout, check=False)
+        log = self.home / f"cli-{args[0]}-{args[1] if len(args) > 1 else ''}.log"
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"$ airflow {' '.join(args)}  # {time.monotonic() - started:.1f} s\n"
+                     f"{proc.stdout}\n{proc.stderr}\n")
+        if check and proc.returncode != 0:
+            raise AssertionError(f"airflow {' '.join(args)} exited {proc.returncode}:\n"
+                                 f"{(proc.stdout + proc.stderr)[-4000:]}")
+        return proc
+
+    def cli_together(self, *commands: tuple[str, ...], timeout: float = 300) -> None:
+        """Independent CLI commands at once: each pays Airflow's ~4 s start-up in parallel."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(commands)) as pool:
+            for future in [pool.submit(self.cli, *c, timeout=timeout) for c in commands]:
+                future.result()
+
+    def start(self, *args: str) -> subprocess.Popen:
+        log = (self.home / f"{args[0]}.log").open("ab")
+        proc = subprocess.Popen([str(AIRFLOW), *args], env=self.env, cwd=self.home,
+                                stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self.procs.append(proc)
+        return proc
+
+    def stop(self) -> None:
+        """Stop the components this object started (each by its own process group)."""
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                os.killpg(proc.pid, 15)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
+                proc.wait(timeout=5)
+        self.procs.clear()
+
+    def log_tail(self, name: str, chars: int = 3000) -> str:
+        path = self.home / name
+        return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+
+
+def wait_http(url: str, timeout: float = 90, proc: subprocess.Popen | None = None) -> None:
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"the process serving {url} exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout} s")
+
+
+class _Keep:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # the name aiosmtpd calls
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        msg["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(msg)  # type: ignore[arg-type]
+        return "250 OK"
+
+
+class SmtpCatcher:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd, plain text) keeping every message."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self._handler = _Keep()
+        self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self._handler.messages
+
+    def __enter__(self) -> SmtpCatcher:
+        self._controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._controller.stop()

@@ -1,0 +1,98 @@
+"""The demo path at a smaller scale: backfill the replay web, analyse, render the digests,
+serve the dashboard; the planted shifts are flagged with their driving articles, and a rerun
+adds nothing."""
+
+from __future__ import annotations
+
+import email
+import os
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime
+from email import policy
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crawlers.replay import ReplayServer, ground_truth
+
+ROOT = Path(__file__).resolve().parents[1]
+ALMATY = ZoneInfo("Asia/Almaty")
+# W16..W24: the planted week and its eight baseline weeks.
+FROM, TO = "2025-04-14", "2025-06-15"
+
+pytestmark = pytest.mark.slow
+
+
+def _steppewatch(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STEPPEWATCH_DATABASE_URL": f"sqlite:///{cwd}/var/steppewatch.db"}
+    env.pop("STEPPEWATCH_CONFIG", None)
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=1200)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    work = tmp_path_factory.mktemp("demo")
+    with ReplayServer(port=0) as srv:
+        first = _steppewatch(work, "backfill", "--replay", srv.url, "--from", FROM, "--to", TO,
+                             "--digests", "--chunk-days", "63")
+        assert first.returncode == 0, first.stderr[-3000:]
+        db = sqlite3.connect(work / "var" / "steppewatch.db")
+        before = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        dated = db.execute("SELECT published_at FROM articles WHERE date_source != 'crawl'"
+                           ).fetchall()
+        second = _steppewatch(work, "backfill", "--replay", srv.url, "--from", FROM, "--to",
+                              TO, "--chunk-days", "63")
+        after = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        db.close()
+    return {"dir": work, "first": first, "second": second, "before": before, "after": after,
+            "dated": [datetime.fromisoformat(d).replace(tzinfo=UTC) for (d,) in dated]}
+
+
+def _digest_text(work: Path, week: str) -> str:
+    path = work / "var" / "outbox" / f"digest-{week}-preview.eml"
+    msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    return msg.get_body(("plain",)).get_content()
+
+
+def test_collects_what_the_replay_web_published(demo):
+    def day(moment: datetime) -> str:
+        return moment.astimezone(ALMATY).date().isoformat()
+
+    truth = ground_truth()
+    expected = sorted(day(datetime.fromisoformat(p["published"]))
+                      for p in truth["pieces"].values() if p["date_mode"] in ("page", "url"))
+    expected = [d for d in expected if FROM <= d <= TO]
+    # Pieces a day after the range may come along (the crawler's window has a day of slack);
+    # undated pieces are kept on their crawl date and never trended, so not counted here.
+    got = sorted(d for d in map(day, demo["dated"]) if FROM <= d <= TO)
+    # A date taken from a URL has no time, so a late-evening piece can move to the next day.
+    missing, extra = Counter(expected) - Counter(got), Counter(got) - Counter(expected)
+    assert sum(missing.values()) <= 3 and sum(extra.values()) <= 3, (missing, extra)
+    assert abs(len(got) - len(expected)) <= 2
+
+
+def test_planted_shifts_are_flagged_with_their_articles(demo):
+    text = _digest_text(demo["dir"], "2025-W24")
+    shifts = [line for line in text.splitlines() if line.startswith("* ")]
+    assert any("Turkey" in s and "rose" in s for s in shifts), shifts
+    assert any("Russia" in s and "negative" in s for s in shifts), shifts
+    turkey = text[text.index("* Partner: Turkey"):]
+    turkey = turkey[:turkey.index("\n* ")] if "\n* " in turkey else turkey
+    assert "Articles that drove it" in turkey and "http://127.0.0.1" in turkey
+
+
+def test_quiet_weeks_raise_no_volume_alarm(demo):
+    text = _digest_text(demo["dir"], "2025-W22")
+    shifts = [line for line in text.splitlines() if line.startswith("* ")]
+    assert not any("Turkey" in s for s in shifts), shifts
+
+
+def test_rerun_adds_nothing(demo):
+    assert demo["second"].returncode == 0, demo["second"].stderr[-3000:]
+    assert demo["after"] == demo["before"]
+    assert "0 new article(s)" in demo["second"].stderr
