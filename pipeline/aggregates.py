@@ -24,6 +24,7 @@ from pipeline.store.models import (
     Article,
     DailyAggregate,
     Outlet,
+    first_copy,
 )
 from pipeline.store.upsert import upsert
 
@@ -128,13 +129,13 @@ def _rebuild_range(session: Session, version: str, first: date, last: date,
         cells[(day, outlet, lang, "all", "")].articles += 1
         if not relevant:
             continue
-        first_copy = cluster_id is None or cluster_id == aid
+        is_first = first_copy(aid, cluster_id)
         keys = [("all", "")] + [("topic", t) for t in counted_topics(topics.get(aid, {}))]
         for key in keys:
             cell = cells[(day, outlet, lang, *key)]
-            _count(cell, first_copy, polarity, alarm)
+            _count(cell, is_first, polarity, alarm)
         for pid, tone in partners.get(aid, []):
-            _count(cells[(day, outlet, lang, "partner", pid)], first_copy, tone, alarm)
+            _count(cells[(day, outlet, lang, "partner", pid)], is_first, tone, alarm)
 
     session.execute(delete(DailyAggregate).where(
         DailyAggregate.profile_version == version,
@@ -149,8 +150,8 @@ def _rebuild_range(session: Session, version: str, first: date, last: date,
     return len(out)
 
 
-def _count(cell: _Cell, first_copy: bool, polarity: float | None, alarm: float | None) -> None:
-    if first_copy:
+def _count(cell: _Cell, is_first: bool, polarity: float | None, alarm: float | None) -> None:
+    if is_first:
         cell.pieces += 1
         # Tone is averaged over stories, not over their copies, like the counts.
         if polarity is not None:

@@ -23,6 +23,8 @@ from pipeline.store.models import (
     AnalysisPartner,
     AnalysisTopic,
     Article,
+    first_copy,
+    story_of,
 )
 from reports.series import SeriesKey
 
@@ -48,11 +50,11 @@ class WeekArticle:
 
     @property
     def first_copy(self) -> bool:
-        return self.cluster_id is None or self.cluster_id == self.id
+        return first_copy(self.id, self.cluster_id)
 
     @property
     def story(self) -> int:
-        return self.cluster_id if self.cluster_id is not None else self.id
+        return story_of(self.id, self.cluster_id)
 
 
 @dataclass(kw_only=True)

@@ -55,6 +55,17 @@ DIGEST_STATUSES = ("rendered", "sent", "failed")
 AGG_DIMENSIONS = ("all", "topic", "partner")
 
 
+def first_copy(article_id: int, cluster_id: int | None) -> bool:
+    """Is this article its story's first copy? Stories are counted once, by their first copy;
+    the other copies of a near-duplicate cluster count as reach."""
+    return cluster_id is None or cluster_id == article_id
+
+
+def story_of(article_id: int, cluster_id: int | None) -> int:
+    """The id of the story (the cluster's first copy) an article belongs to."""
+    return cluster_id if cluster_id is not None else article_id
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, on SQLite (which keeps no zone) too."""
 

@@ -21,7 +21,14 @@ from sqlalchemy import Engine, and_, exists, func, select
 from sqlalchemy.engine import Connection
 
 from pipeline.aggregates import TOPIC_MIN_SCORE, counted_topics
-from pipeline.store.models import Analysis, AnalysisPartner, AnalysisTopic, Article
+from pipeline.store.models import (
+    Analysis,
+    AnalysisPartner,
+    AnalysisTopic,
+    Article,
+    first_copy,
+    story_of,
+)
 from reports.dashboard.params import Filters
 from reports.dashboard.vocab import Vocabulary
 from reports.weeks import span_bounds
@@ -41,11 +48,11 @@ class Candidate:
 
     @property
     def first_copy(self) -> bool:
-        return self.cluster_id is None or self.cluster_id == self.id
+        return first_copy(self.id, self.cluster_id)
 
     @property
     def story(self) -> int:
-        return self.cluster_id if self.cluster_id is not None else self.id
+        return story_of(self.id, self.cluster_id)
 
 
 @dataclass(kw_only=True)
