@@ -9,7 +9,8 @@ The order is written once, here, cheapest first:
 4. named entities - natasha for Russian, the KazNERD-trained tagger for Kazakh, both
    corrected and linked by the profile's gazetteer. This is the expensive step; with
    ``entities="relevant"`` (what ``process`` uses) it runs only on pieces the cheap stages
-   kept or nearly kept, since the product never shows entities of irrelevant pieces;
+   kept or nearly kept, and the tone of the others is scored by the lexicon alone, since
+   the product never shows entities or tone of irrelevant pieces;
 5. tone toward each partner relationship, from the sentences where Kazakhstan and that
    partner meet, and tone toward the caller's target spans.
 """
@@ -135,10 +136,9 @@ class Analyzer:
                               profile=self.profile)
         topics = [TopicScore(id=t, score=s)
                   for t, s in score_topics(title_hits + hits, profile=self.profile)]
-        doc = tone_model.document_tone(text, lang)
-        entities: list[EntitySpan] = []
-        if self.entities == "all" or rel.score >= ENTITY_MIN_RELEVANCE:
-            entities = self._entities(text, lang)
+        deep = self.entities == "all" or rel.score >= ENTITY_MIN_RELEVANCE
+        doc = tone_model.document_tone(text, lang, model=deep)
+        entities = self._entities(text, lang) if deep else []
         partners = self._partners(text, lang, hits, rel.partners) if rel.relevant else []
         sentences = list(rel.evidence_sentences) or list(doc.sentences)
         terms = list(dict.fromkeys([*rel.evidence_terms, *doc.terms]))

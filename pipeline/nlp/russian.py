@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pipeline.nlp import ru_ner_corrector
+from pipeline.nlp import natasha_models, ru_ner_corrector
 from pipeline.nlp.ru_ner_corrector import TaggedToken
 from pipeline.nlp.types import EntitySpan, Sentence, Token
 
@@ -28,19 +28,14 @@ class _Models:
     vocab: Any
 
 
-@lru_cache(maxsize=1)
 def _segmenter() -> Any:
-    from natasha import Segmenter
-
-    return Segmenter()
+    return natasha_models.segmenter()
 
 
 @lru_cache(maxsize=1)
 def _models() -> _Models:
-    from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger
-
-    emb = NewsEmbedding()
-    return _Models(_segmenter(), NewsMorphTagger(emb), NewsNERTagger(emb), MorphVocab())
+    return _Models(natasha_models.segmenter(), natasha_models.morph_tagger(),
+                   natasha_models.ner_tagger(), natasha_models.morph_vocab())
 
 
 def _norm(word: str) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.nlp import lexicon
+from pipeline.nlp import lexicon, natasha_models
 
 DATA_DIR = Path(__file__).parent / "data"
 TARGET_MODEL = DATA_DIR / "tone_target.json.gz"
@@ -57,17 +57,9 @@ class Tok:
 
 @lru_cache(maxsize=1)
 def _natasha() -> dict[str, Any]:
-    from natasha import (
-        MorphVocab,
-        NewsEmbedding,
-        NewsMorphTagger,
-        NewsSyntaxParser,
-        Segmenter,
-    )
-
-    emb = NewsEmbedding()
-    return {"seg": Segmenter(), "emb": emb, "morph": NewsMorphTagger(emb),
-            "syntax": NewsSyntaxParser(emb), "vocab": MorphVocab()}
+    return {"seg": natasha_models.segmenter(), "emb": natasha_models.embedding(),
+            "morph": natasha_models.morph_tagger(), "syntax": natasha_models.syntax_parser(),
+            "vocab": natasha_models.morph_vocab()}
 
 
 @lru_cache(maxsize=4096)
@@ -402,11 +394,11 @@ _LEX_SCALE = 1.5
 _MODEL_SHARE_RU = 0.4
 
 
-def _polarity(tokens: list[str], lang: str,
-              hits: list[lexicon.Hit] | None = None) -> float:
+def _polarity(tokens: list[str], lang: str, hits: list[lexicon.Hit] | None = None, *,
+              model: bool = True) -> float:
     hits = lexicon.find_hits(tokens, lang) if hits is None else hits
     lex = math.tanh(lexicon.lexicon_polarity(hits) / _LEX_SCALE)
-    if lang != "ru" or not tokens:
+    if lang != "ru" or not tokens or not model:
         return lex
     return (1 - _MODEL_SHARE_RU) * lex + _MODEL_SHARE_RU * _model_polarity(tokens)
 
@@ -435,8 +427,12 @@ ALARM_NEGATIVE = 0.6
 ALARM_DENSITY = 1.2
 
 
-def document_tone(text: str, lang: str, sentences: list[str] | None = None) -> DocumentTone:
-    """Tone of an article: mean sentence polarity, weighted toward opinionated sentences."""
+def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
+                  model: bool = True) -> DocumentTone:
+    """Tone of an article: mean sentence polarity, weighted toward opinionated sentences.
+
+    ``model=False`` scores Russian sentences by the lexicon alone (as Kazakh always is): a
+    few times cheaper, for pieces whose tone nobody reads (irrelevant ones in a stream)."""
     sents = sentences if sentences is not None else [s.text for s in _sentenize(text)]
     scored: list[tuple[float, str]] = []
     all_hits: list[lexicon.Hit] = []
@@ -448,7 +444,7 @@ def document_tone(text: str, lang: str, sentences: list[str] | None = None) -> D
         hits = lexicon.find_hits(tokens, lang)
         all_hits += hits
         n_tokens += len(tokens)
-        scored.append((_polarity(tokens, lang, hits), s))
+        scored.append((_polarity(tokens, lang, hits, model=model), s))
     if not scored:
         return DocumentTone(label="neutral", polarity=0.0, alarm=0.0)
     # Opinionated sentences count more than the neutral ones that surround them.
