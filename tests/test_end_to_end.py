@@ -96,3 +96,26 @@ def test_rerun_adds_nothing(demo):
     assert demo["second"].returncode == 0, demo["second"].stderr[-3000:]
     assert demo["after"] == demo["before"]
     assert "0 new article(s)" in demo["second"].stderr
+
+
+def test_the_dashboard_answers_with_the_stored_numbers(demo):
+    from pipeline.config import load_settings
+    from pipeline.profile import load_profile
+    from pipeline.store.db import make_engine
+    from reports.dashboard import create_app
+
+    db = demo["dir"] / "var" / "steppewatch.db"
+    engine = make_engine(f"sqlite:///{db}", read_only=True)
+    app = create_app(engine, load_settings(env={}), load_profile(), inline_flags=True)
+    client = app.test_client()
+    page = client.get("/?from=2025-04-14&to=2025-06-15&by=partner")
+    assert page.status_code == 200 and "Turkey" in page.get_data(as_text=True)
+    trend = client.get("/api/trend?from=2025-04-14&to=2025-06-15&by=all").get_json()
+    shown = sum(sum(line["pieces"]) for line in trend["data"]["lines"])
+    con = sqlite3.connect(db)
+    stored = con.execute("SELECT sum(pieces) FROM daily_aggregates WHERE dimension = 'all' "
+                         "AND key = '' AND day BETWEEN '2025-04-14' AND '2025-06-15' "
+                         "AND profile_version = ?", (load_profile().version,)).fetchone()[0]
+    con.close()
+    engine.dispose()
+    assert shown == stored > 0
