@@ -6,6 +6,9 @@ so the crawl_runs record shows why each listed article did not arrive.
 
 from __future__ import annotations
 
+from typing import Self
+
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
@@ -23,3 +26,15 @@ def drop(stats: StatsCollector, reason: str, message: str) -> DropItem:
     """Count a discard under its reason and return the exception to raise."""
     stats.inc_value(f"steppewatch/drop/{reason}")
     return DropItem(f"{reason}: {message}")
+
+
+class StepPipeline:
+    """What every step shares: the crawler (for its spider) and the stats it counts into."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)

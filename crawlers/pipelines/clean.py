@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Self
-
-from scrapy.crawler import Crawler
 
 from crawlers.items import ArticleItem
-from crawlers.pipelines import drop
+from crawlers.pipelines import StepPipeline, drop
 
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -21,13 +18,7 @@ def tidy(text: str) -> str:
     return _BLANK_LINES.sub("\n\n", text).strip()
 
 
-class CleanPipeline:
-    def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+class CleanPipeline(StepPipeline):
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         item.text = tidy(item.text)

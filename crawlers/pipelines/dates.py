@@ -3,24 +3,13 @@ future dates with their reason, and drop articles dated outside the crawl's rang
 
 from __future__ import annotations
 
-from typing import Self
-
-from scrapy.crawler import Crawler
-
 from crawlers.dates import choose_date
 from crawlers.items import ArticleItem
-from crawlers.pipelines import drop
+from crawlers.pipelines import StepPipeline, drop
 from crawlers.urls import date_from_url
 
 
-class DatePipeline:
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+class DatePipeline(StepPipeline):
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         spider = self.crawler.spider

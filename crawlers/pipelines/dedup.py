@@ -7,26 +7,16 @@ story counts once.
 
 from __future__ import annotations
 
-from typing import Self
-
-from scrapy.crawler import Crawler
 from sqlalchemy import select
 
 from crawlers.items import ArticleItem
 from crawlers.neardup import JACCARD_MIN, jaccard, shingles, simhash
-from crawlers.pipelines import drop
+from crawlers.pipelines import StepPipeline, drop
 from pipeline.store.articles import content_hash
 from pipeline.store.models import Article
 
 
-class DedupPipeline:
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+class DedupPipeline(StepPipeline):
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         ctx = self.crawler.spider.ctx

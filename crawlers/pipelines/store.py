@@ -7,25 +7,16 @@ story's earliest copy (by trusted publication date), its own id for a first copy
 
 from __future__ import annotations
 
-from typing import Self
-
-from scrapy.crawler import Crawler
 from sqlalchemy import select, update
 
 from crawlers.items import ArticleItem
+from crawlers.pipelines import StepPipeline
 from pipeline.store.articles import ArticleRecord, save_articles
 from pipeline.store.db import session_scope
 from pipeline.store.models import Article
 
 
-class StorePipeline:
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+class StorePipeline(StepPipeline):
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         spider = self.crawler.spider
