@@ -23,3 +23,16 @@ from pipeline.nlp.lang import detect
 ])
 def test_language(text, expected):
     assert detect(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Apple и Samsung нарушали патенты друг друга",
+    "Джокович и Стосур — триумфаторы US Open 2011",
+    "Владислав Сурков, Дмитрий Рогозин и Аркадий Дворкович",
+])
+def test_short_russian_headlines(text):
+    assert detect(text) == "ru"
+
+
+def test_serbian_is_not_russian():
+    assert detect("Министар одбране Србије посетио је јединице војске у Нишу.") == "other"
