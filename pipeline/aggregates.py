@@ -9,14 +9,16 @@ dimension ``all``, key ``undated``, so that an operator can see how many there a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from pipeline.store.db import id_chunks
 from pipeline.store.models import (
     Analysis,
     AnalysisPartner,
@@ -103,21 +105,7 @@ def _rebuild_range(session: Session, version: str, first: date, last: date,
         .where(Article.published_at >= start, Article.published_at < end)
     ).all()
     relevant_ids = [r[0] for r in rows if r[7]]
-    topics: dict[int, dict[str, float]] = defaultdict(dict)
-    partners: dict[int, list[tuple[str, float]]] = defaultdict(list)
-    for chunk_start in range(0, len(relevant_ids), 5000):
-        chunk = relevant_ids[chunk_start:chunk_start + 5000]
-        for aid, tid, score in session.execute(
-                select(AnalysisTopic.article_id, AnalysisTopic.topic_id, AnalysisTopic.score)
-                .where(AnalysisTopic.profile_version == version,
-                       AnalysisTopic.article_id.in_(chunk))):
-            topics[aid][tid] = score
-        for aid, pid, tone in session.execute(
-                select(AnalysisPartner.article_id, AnalysisPartner.partner_id,
-                       AnalysisPartner.tone)
-                .where(AnalysisPartner.profile_version == version,
-                       AnalysisPartner.article_id.in_(chunk))):
-            partners[aid].append((pid, tone))
+    topics, partners = topics_and_partners(session, version, relevant_ids)
 
     for (aid, outlet, art_lang, published, date_source, cluster_id, an_lang, relevant,
          polarity, alarm) in rows:
@@ -134,7 +122,7 @@ def _rebuild_range(session: Session, version: str, first: date, last: date,
         for key in keys:
             cell = cells[(day, outlet, lang, *key)]
             _count(cell, is_first, polarity, alarm)
-        for pid, tone in partners.get(aid, []):
+        for pid, tone in partners.get(aid, {}).items():
             _count(cells[(day, outlet, lang, "partner", pid)], is_first, tone, alarm)
 
     session.execute(delete(DailyAggregate).where(
@@ -148,6 +136,27 @@ def _rebuild_range(session: Session, version: str, first: date, last: date,
            key=["day", "profile_version", "outlet_id", "lang", "dimension", "key"],
            update=["articles", "pieces", "copies", "polarity_sum", "alarm_sum", "tone_n"])
     return len(out)
+
+
+def topics_and_partners(conn: Session | Connection, version: str, ids: Sequence[int]
+                        ) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, float]]]:
+    """Topic scores and partner tones of these articles: ``{id: {topic: score}}``,
+    ``{id: {partner: tone}}``."""
+    topics: dict[int, dict[str, float]] = defaultdict(dict)
+    partners: dict[int, dict[str, float]] = defaultdict(dict)
+    for chunk in id_chunks(ids):
+        for aid, tid, score in conn.execute(
+                select(AnalysisTopic.article_id, AnalysisTopic.topic_id, AnalysisTopic.score)
+                .where(AnalysisTopic.profile_version == version,
+                       AnalysisTopic.article_id.in_(chunk))):
+            topics[aid][tid] = score
+        for aid, pid, tone in conn.execute(
+                select(AnalysisPartner.article_id, AnalysisPartner.partner_id,
+                       AnalysisPartner.tone)
+                .where(AnalysisPartner.profile_version == version,
+                       AnalysisPartner.article_id.in_(chunk))):
+            partners[aid][pid] = tone
+    return topics, partners
 
 
 def _count(cell: _Cell, is_first: bool, polarity: float | None, alarm: float | None) -> None:

@@ -9,26 +9,22 @@ window of the digest only, joined to the analyses of one profile version.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select
 
-from pipeline.aggregates import counted_topics
+from pipeline.aggregates import counted_topics, topics_and_partners
+from pipeline.store.db import id_chunks
 from pipeline.store.models import (
     Analysis,
     AnalysisEntity,
-    AnalysisPartner,
-    AnalysisTopic,
     Article,
     first_copy,
     story_of,
 )
 from reports.series import SeriesKey
-
-_CHUNK = 5000  # ids per IN (...) list, below SQLite's and psycopg's parameter limits
 
 
 @dataclass(kw_only=True)
@@ -76,30 +72,6 @@ def _first_copy() -> Any:
     return or_(Article.cluster_id.is_(None), Article.cluster_id == Article.id)
 
 
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
-
-
-def _topics_partners(conn: Any, version: str, ids: list[int]
-                     ) -> tuple[dict[int, dict[str, float]], dict[int, dict[str, float]]]:
-    topics: dict[int, dict[str, float]] = defaultdict(dict)
-    partners: dict[int, dict[str, float]] = defaultdict(dict)
-    for chunk in _chunks(ids):
-        for aid, tid, score in conn.execute(
-                select(AnalysisTopic.article_id, AnalysisTopic.topic_id, AnalysisTopic.score)
-                .where(AnalysisTopic.profile_version == version,
-                       AnalysisTopic.article_id.in_(chunk))):
-            topics[aid][tid] = score
-        for aid, pid, tone in conn.execute(
-                select(AnalysisPartner.article_id, AnalysisPartner.partner_id,
-                       AnalysisPartner.tone)
-                .where(AnalysisPartner.profile_version == version,
-                       AnalysisPartner.article_id.in_(chunk))):
-            partners[aid][pid] = tone
-    return topics, partners
-
-
 def tone_samples(engine: Engine, *, profile_version: str, window_start: datetime,
                  week_start: datetime, week_end: datetime) -> ToneSamples:
     """Polarity per article for "all", each topic and each partner, week vs baseline."""
@@ -110,7 +82,7 @@ def tone_samples(engine: Engine, *, profile_version: str, window_start: datetime
             .select_from(Article).join(Analysis, and_(
                 *_relevant_dated(profile_version, window_start, week_end)))
             .where(_first_copy())).all()
-        topics, partners = _topics_partners(conn, profile_version, [r[0] for r in rows])
+        topics, partners = topics_and_partners(conn, profile_version, [r[0] for r in rows])
     for aid, published, polarity in rows:
         side = out.week if published >= week_start else out.baseline
         if side is out.baseline:
@@ -134,7 +106,7 @@ def week_articles(engine: Engine, *, profile_version: str, week_start: datetime,
                    Analysis.alarm, Analysis.evidence)
             .select_from(Article).join(Analysis, and_(
                 *_relevant_dated(profile_version, week_start, week_end)))).all()
-        topics, partners = _topics_partners(conn, profile_version, [r[0] for r in rows])
+        topics, partners = topics_and_partners(conn, profile_version, [r[0] for r in rows])
     out = []
     for aid, cluster, outlet, lang, title, url, published, polarity, alarm, evidence in rows:
         out.append(WeekArticle(
@@ -176,7 +148,7 @@ def new_entities(engine: Engine, *, profile_version: str, week_ids: list[int],
     found: dict[str, dict[str, Any]] = {}
     known: set[str] = set()
     with engine.connect() as conn:
-        for chunk in _chunks(week_ids):
+        for chunk in id_chunks(week_ids):
             for aid, key, etype, canonical, text in conn.execute(
                     select(AnalysisEntity.article_id, AnalysisEntity.entity_key,
                            AnalysisEntity.type, AnalysisEntity.canonical, AnalysisEntity.text)
@@ -186,7 +158,7 @@ def new_entities(engine: Engine, *, profile_version: str, week_ids: list[int],
                                               "texts": defaultdict(int), "ids": set()})
                 item["texts"][text] += 1
                 item["ids"].add(aid)
-        for chunk in _chunks(baseline_ids):
+        for chunk in id_chunks(baseline_ids):
             known.update(conn.execute(
                 select(AnalysisEntity.entity_key)
                 .where(AnalysisEntity.profile_version == profile_version,

@@ -7,7 +7,7 @@ malformed URL, an unreachable server, a missing driver) become one clear ``Store
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,3 +92,12 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     factory = sessionmaker(engine, expire_on_commit=False)
     with factory() as session, session.begin():
         yield session
+
+
+# Ids per ``IN (...)`` list: below SQLite's and psycopg's bound-parameter limits.
+ID_CHUNK = 5000
+
+
+def id_chunks(ids: Sequence[int], size: int = ID_CHUNK) -> Iterator[Sequence[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]

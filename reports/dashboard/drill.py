@@ -10,7 +10,6 @@ analyses by primary key; titles, links and evidence are read for the shown page 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +20,7 @@ from sqlalchemy import Engine, and_, exists, func, select
 from sqlalchemy.engine import Connection
 
 from pipeline.aggregates import TOPIC_MIN_SCORE, counted_topics
+from pipeline.store.db import id_chunks
 from pipeline.store.models import (
     Analysis,
     AnalysisPartner,
@@ -35,7 +35,6 @@ from reports.weeks import span_bounds
 
 PAGE_SIZE = 50
 MAX_SENTENCES = 3
-_CHUNK = 5000  # ids per IN (...) list, below SQLite's and psycopg's parameter limits
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,18 +169,13 @@ def load_drill(engine: Engine, f: Filters, vocab: Vocabulary, profile_version: s
 def topic_scores(conn: Connection, profile_version: str, ids: list[int]
                  ) -> dict[int, dict[str, float]]:
     out: dict[int, dict[str, float]] = defaultdict(dict)
-    for chunk in chunks(ids):
+    for chunk in id_chunks(ids):
         for aid, tid, score in conn.execute(
                 select(AnalysisTopic.article_id, AnalysisTopic.topic_id, AnalysisTopic.score)
                 .where(AnalysisTopic.profile_version == profile_version,
                        AnalysisTopic.article_id.in_(chunk))):
             out[aid][tid] = score
     return out
-
-
-def chunks(ids: list[int]) -> Iterator[list[int]]:
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
 
 
 def safe_url(url: str | None) -> str | None:

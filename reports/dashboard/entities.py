@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
+from pipeline.store.db import id_chunks
 from pipeline.store.models import AnalysisEntity
 from reports.articles import new_entities
-from reports.dashboard.drill import candidates, chunks
+from reports.dashboard.drill import candidates
 from reports.dashboard.params import Filters
 from reports.dashboard.vocab import Vocabulary
 from reports.drivers import MIN_NEW_PIECES
@@ -54,7 +55,7 @@ def load_entities(engine: Engine, f: Filters, vocab: Vocabulary, profile_version
         ids: dict[str, set[int]] = defaultdict(set)
         texts: dict[str, Counter[str]] = defaultdict(Counter)
         types: dict[str, str] = {}
-        for chunk in chunks(stories):
+        for chunk in id_chunks(stories):
             for aid, key, etype, text in conn.execute(
                     select(AnalysisEntity.article_id, AnalysisEntity.entity_key,
                            AnalysisEntity.type, AnalysisEntity.text)
