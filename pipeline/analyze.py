@@ -25,6 +25,7 @@ from pipeline.analysis.matcher import Hit, get_matcher
 from pipeline.analysis.relevance import score_relevance, sentence_spans
 from pipeline.analysis.topics import score_topics
 from pipeline.nlp import lang as langid
+from pipeline.nlp import target_tone
 from pipeline.nlp import tone as tone_model
 from pipeline.nlp.gazetteer import Gazetteer, link
 from pipeline.nlp.types import EntitySpan
@@ -163,7 +164,7 @@ class Analyzer:
         return link(spans, self.gazetteer.find(text))
 
     def _target_tone(self, text: str, start: int, end: int) -> TargetTone:
-        label, score = tone_model.target_tone(text, start, end)
+        label, score = target_tone.target_tone(text, start, end)
         return TargetTone(start=start, end=end, label=label, score=score)
 
     def _partners(self, text: str, lang: str, hits: list[Hit],

@@ -9,7 +9,7 @@ for each fold are chosen on the out-of-fold predictions of the other folds. The 
 are then fitted on all rows. Deterministic: fixed folds, lbfgs, and for the sequence model
 fixed seeds, a fixed thread count and PyTorch's deterministic algorithms.
 
-The sequence model (a bidirectional GRU, see ``tone.seq_probs``) is trained with PyTorch, a
+The sequence model (a bidirectional GRU, see ``tt.seq_probs``) is trained with PyTorch, a
 training-only dependency (``pip install torch==2.13.0``, the CPU build); its weights are
 exported to the same gzip'd JSON and run in numpy. ``--no-seq`` trains the two logistic
 regressions alone, without torch.
@@ -31,6 +31,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
 from pipeline.nlp import lexicon, tone
+from pipeline.nlp import target_tone as tt
 
 SPARSE_C = 0.1
 DENSE_C = 0.05
@@ -52,11 +53,11 @@ def load_rows(path: Path) -> list[dict]:
 def featurise(rows: list[dict]) -> tuple[list[list[str]], np.ndarray, list]:
     sparse, dense, seq = [], [], []
     for r in rows:
-        toks = tone.parse(r["text"])
+        toks = tt.parse(r["text"])
         s, e = r["targets"][0]["start"], r["targets"][0]["end"]
-        sparse.append(tone.sparse_features(toks, s, e))
-        dense.append(tone.dense_features(toks, s, e))
-        seq.append(tone.seq_inputs(toks, s, e))
+        sparse.append(tt.sparse_features(toks, s, e))
+        dense.append(tt.dense_features(toks, s, e))
+        seq.append(tt.seq_inputs(toks, s, e))
     return sparse, np.array(dense), seq
 
 
@@ -77,15 +78,15 @@ class SeqData:
     """Padded arrays of the sequence inputs, with the navec vectors of the words they use."""
 
     def __init__(self, seq: list) -> None:
-        emb = tone._natasha()["emb"]
+        emb = tt._natasha()["emb"]
         words = sorted({k for keys, _ in seq for k in keys if k is not None})
         index = {w: i + 1 for i, w in enumerate(words)}
-        self.vectors = np.zeros((len(words) + 1, tone.EMB_DIM), dtype=np.float32)
+        self.vectors = np.zeros((len(words) + 1, tt.EMB_DIM), dtype=np.float32)
         for w, i in index.items():
             self.vectors[i] = emb[w]
         width = max(len(keys) for keys, _ in seq)
         self.ids = np.zeros((len(seq), width), dtype=np.int64)
-        self.cats = np.zeros((len(seq), width, len(tone.SEQ_CATS) + 1), dtype=np.int64)
+        self.cats = np.zeros((len(seq), width, len(tt.SEQ_CATS) + 1), dtype=np.int64)
         self.lens = np.array([len(keys) for keys, _ in seq], dtype=np.int64)
         for r, (keys, cats) in enumerate(seq):
             self.ids[r, : len(keys)] = [0 if k is None else index[k] for k in keys]
@@ -108,16 +109,16 @@ def _seq_net(vectors: np.ndarray):
             super().__init__()
             self.words = nn.Embedding.from_pretrained(torch.from_numpy(vectors), freeze=True)
             self.cats = nn.ModuleList([nn.Embedding(n, 16 if k == 0 else 8)
-                                       for k, n in enumerate(tone.SEQ_SIZES)])
+                                       for k, n in enumerate(tt.SEQ_SIZES)])
             self.word_drop = nn.Dropout(SEQ_WORD_DROPOUT)
-            width = tone.EMB_DIM + 16 + 8 * (len(tone.SEQ_SIZES) - 1) + 1
+            width = tt.EMB_DIM + 16 + 8 * (len(tt.SEQ_SIZES) - 1) + 1
             self.gru = nn.GRU(width, SEQ_HIDDEN, batch_first=True, bidirectional=True)
             self.att = nn.Linear(2 * SEQ_HIDDEN, 2 * SEQ_HIDDEN, bias=False)
             self.drop = nn.Dropout(SEQ_DROPOUT)
             self.out = nn.Linear(6 * SEQ_HIDDEN, 3)
 
         def forward(self, ids, cats, lens):
-            n = len(tone.SEQ_CATS)
+            n = len(tt.SEQ_CATS)
             x = torch.cat([self.word_drop(self.words(ids))]
                           + [e(cats[..., k]) for k, e in enumerate(self.cats)]
                           + [cats[..., n:].float()], -1)
@@ -127,7 +128,7 @@ def _seq_net(vectors: np.ndarray):
             hs, _ = self.gru(packed)
             hs, _ = nn.utils.rnn.pad_packed_sequence(hs, batch_first=True,
                                                      total_length=ids.shape[1])
-            tm = (cats[..., tone.SEQ_CATS.index("role")] == 1) & mask
+            tm = (cats[..., tt.SEQ_CATS.index("role")] == 1) & mask
             t = (hs * tm[..., None]).sum(1) / tm.sum(1, keepdim=True).clamp(min=1)
             mx = hs.masked_fill(~mask[..., None], -1e4).max(1).values
             sc = (self.att(hs) * t[:, None, :]).sum(-1).masked_fill(~mask, -1e4)
@@ -174,7 +175,7 @@ def predict_seq(net, data: SeqData, te: np.ndarray) -> np.ndarray:
 
 def export_seq(net) -> dict:
     sd = {k: v.detach().numpy() for k, v in net.state_dict().items()}
-    out = {f"emb_{name}": sd[f"cats.{k}.weight"] for k, name in enumerate(tone.SEQ_CATS)}
+    out = {f"emb_{name}": sd[f"cats.{k}.weight"] for k, name in enumerate(tt.SEQ_CATS)}
     for a, b in (("w_ih", "weight_ih_l0"), ("w_hh", "weight_hh_l0"),
                  ("b_ih", "bias_ih_l0"), ("b_hh", "bias_hh_l0")):
         out[a], out[a + "_r"] = sd[f"gru.{b}"], sd[f"gru.{b}_reverse"]
@@ -323,8 +324,8 @@ def main(argv: list[str] | None = None) -> None:
     (a.out_dir / "tone_fold0_ids.txt").write_text(
         "\n".join(sorted(rows[i]["id"] for i in te)) + "\n", encoding="utf-8")
     if fold_net is not None:  # the numpy port must agree with PyTorch
-        m = tone.load_target_model(fold0_path)
-        gap = max(float(np.abs(tone.seq_probs(m.seq, *seq[i])
+        m = tt.load_target_model(fold0_path)
+        gap = max(float(np.abs(tt.seq_probs(m.seq, *seq[i])
                                - predict_seq(fold_net, data, np.array([i]))[0]).max())
                   for i in te[:50])
         print(f"numpy vs torch GRU, max probability gap on 50 rows: {gap:.2e}")

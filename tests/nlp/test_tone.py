@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.nlp import lexicon, tone
+from pipeline.nlp import target_tone as tt
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 SEEDS = SHARED / "seeds"
@@ -120,27 +121,27 @@ def test_empty_document_is_neutral() -> None:
 ])
 def test_target_tone_examples(text: str, target: str, label: str) -> None:
     start = text.index(target)
-    got, score = tone.target_tone(text, start, start + len(target))
+    got, score = tt.target_tone(text, start, start + len(target))
     assert got == label and -1.0 <= score <= 1.0
 
 
 def test_target_tone_in_long_text() -> None:
     text = "Погода была хорошей. " * 30 + "Президент поблагодарил Ивана Петрова за работу."
     start = text.index("Ивана Петрова")
-    label, score = tone.target_tone(text, start, start + len("Ивана Петрова"))
-    assert label in tone.LABELS and -1.0 <= score <= 1.0
+    label, score = tt.target_tone(text, start, start + len("Ивана Петрова"))
+    assert label in tt.LABELS and -1.0 <= score <= 1.0
 
 
 def test_target_model_ships_sequence_model() -> None:
-    model = tone.load_target_model(tone.TARGET_MODEL)
+    model = tt.load_target_model(tt.TARGET_MODEL)
     assert model.seq is not None
     text = "Суд оправдал Ивана Петрова, а прокуратура обжаловала приговор."
     start = text.index("Ивана Петрова")
-    toks = tone.parse(text)
-    keys, cats = tone.seq_inputs(toks, start, start + len("Ивана Петрова"))
+    toks = tt.parse(text)
+    keys, cats = tt.seq_inputs(toks, start, start + len("Ивана Петрова"))
     assert len(keys) == len(cats) == len(toks)
-    assert (cats[:, tone.SEQ_CATS.index("role")] == 1).sum() == 2
-    p = tone.seq_probs(model.seq, keys, cats)
+    assert (cats[:, tt.SEQ_CATS.index("role")] == 1).sum() == 2
+    p = tt.seq_probs(model.seq, keys, cats)
     assert p.shape == (3,) and abs(float(p.sum()) - 1.0) < 1e-5
 
 
@@ -155,9 +156,9 @@ def test_target_tone_held_out_floor() -> None:
     with open(ENTITY_TONE, encoding="utf-8") as f:
         rows = [r for r in map(json.loads, f) if r["id"] in ids][:HELD_OUT_SAMPLE]
     assert len(rows) == HELD_OUT_SAMPLE
-    preds = tone.target_tones(
+    preds = tt.target_tones(
         [(r["text"], r["targets"][0]["start"], r["targets"][0]["end"]) for r in rows],
-        model_path=tone.DATA_DIR / "tone_target_fold0.json.gz")
+        model_path=tt.DATA_DIR / "tone_target_fold0.json.gz")
     f1 = f1_score([r["label"] for r in rows], [p[0] for p in preds],
                   labels=["positive", "negative"], average="macro")
     assert f1 >= HELD_OUT_FLOOR, f1
