@@ -133,14 +133,15 @@ class Analyzer:
                                   target_tones=target_tones)
         hits = self.matcher.match(text)
         title_hits = self.matcher.match(title) if title else []
+        spans = sentence_spans(text)
         rel = score_relevance(text, title, lang, hits=hits, title_hits=title_hits,
-                              profile=self.profile)
+                              profile=self.profile, spans=spans)
         topics = [TopicScore(id=t, score=s)
                   for t, s in score_topics(title_hits + hits, profile=self.profile)]
         deep = self.entities == "all" or rel.score >= ENTITY_MIN_RELEVANCE
-        doc = tone_model.document_tone(text, lang, model=deep)
+        doc = tone_model.document_tone(text, lang, [text[a:b] for a, b in spans], model=deep)
         entities = self._entities(text, lang) if deep else []
-        partners = self._partners(text, lang, hits, rel.partners) if rel.relevant else []
+        partners = self._partners(text, lang, hits, rel.partners, spans) if rel.relevant else []
         sentences = list(rel.evidence_sentences) or list(doc.sentences)
         terms = list(dict.fromkeys([*rel.evidence_terms, *doc.terms]))
         return AnalysisResult(
@@ -168,10 +169,10 @@ class Analyzer:
         return TargetTone(start=start, end=end, label=label, score=score)
 
     def _partners(self, text: str, lang: str, hits: list[Hit],
-                  relevant_partners: tuple[str, ...]) -> list[PartnerTone]:
+                  relevant_partners: tuple[str, ...],
+                  spans: list[tuple[int, int]]) -> list[PartnerTone]:
         """Tone toward each relationship: mean polarity of the sentences where Kazakhstan
         and the partner meet (the partner's own sentences when they never meet)."""
-        spans = sentence_spans(text)
         home_in: set[int] = set()
         partner_in: dict[str, set[int]] = {}
         mentions: Counter[str] = Counter()

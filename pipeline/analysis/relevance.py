@@ -107,10 +107,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def score_relevance(text: str, title: str = "", lang: str = "ru", hits: list[Hit] | None = None,
-                    *, title_hits: list[Hit] | None = None,
-                    profile: Profile | None = None) -> Relevance:
-    """Decide relevance from the matcher's hits in ``text`` (and ``title``); hits are
-    computed here when not given. ``lang`` "other" is never relevant."""
+                    *, title_hits: list[Hit] | None = None, profile: Profile | None = None,
+                    spans: list[tuple[int, int]] | None = None) -> Relevance:
+    """Decide relevance from the matcher's hits in ``text`` (and ``title``); hits and
+    sentence spans are computed here when not given. ``lang`` "other" is never relevant."""
     if lang not in ("ru", "kk"):
         return Relevance(relevant=False, score=0.0, features={"lang_other": 1.0})
     profile = profile or load_profile()
@@ -118,7 +118,7 @@ def score_relevance(text: str, title: str = "", lang: str = "ru", hits: list[Hit
     hits = matcher.match(text) if hits is None else hits
     title_hits = (matcher.match(title) if title else []) if title_hits is None else title_hits
 
-    spans = sentence_spans(text)
+    spans = sentence_spans(text) if spans is None else spans
     starts = [s for s, _ in spans]
     windows = [_Window() for _ in spans]
     title_window = _Window()

@@ -8,6 +8,7 @@ have no Kazakh lemmatiser; multi-word entries match consecutive tokens.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,8 +44,14 @@ class _Entry:
 @dataclass(frozen=True, slots=True)
 class _Lang:
     by_first: dict[str, tuple[_Entry, ...]]  # first-stem (without "=") -> entries, longest first
-    negators: tuple[str, ...]
+    neg_exact: frozenset[str]  # negators written "=x"
+    neg_prefix: tuple[str, ...]  # negators matched as prefixes
     blocked: tuple[str, ...]
+    # Lengths of the first stems: only token prefixes of these lengths can start an entry.
+    cuts: tuple[int, ...]
+    # Finds, in tokens joined by single spaces, every token that starts with some first stem
+    # (C speed); only those tokens are then matched entry by entry.
+    starts: re.Pattern[str]
 
 
 def normalise(text: str) -> str:
@@ -68,9 +75,13 @@ def _build(section: dict) -> _Lang:
             entry = _Entry(stems, category, float(weight))
             by_first.setdefault(stems[0].lstrip("="), []).append(entry)
     ordered = {k: tuple(sorted(v, key=lambda e: -len(e.stems))) for k, v in by_first.items()}
-    negators = tuple(normalise(n) for n in section.get("negators") or ())
+    negators = [normalise(n) for n in section.get("negators") or ()]
     blocked = tuple(normalise(b) for b in section.get("not") or ())
-    return _Lang(ordered, negators, blocked)
+    return _Lang(ordered, frozenset(n[1:] for n in negators if n.startswith("=")),
+                 tuple(n for n in negators if not n.startswith("=")), blocked,
+                 tuple(sorted({len(k) for k in ordered}, reverse=True)),
+                 re.compile("(?:^| )(?:" + "|".join(
+                     re.escape(k) for k in sorted(ordered, key=len, reverse=True)) + ")"))
 
 
 @lru_cache(maxsize=4)
@@ -88,25 +99,27 @@ def _lang(lang: str, path: Path = LEXICON_PATH) -> _Lang:
 def find_hits(tokens: list[str], lang: str) -> list[Hit]:
     """All lexicon hits in a token list, longest entry first at each position, no overlaps."""
     lx = _lang(lang)
+    joined = " ".join(tokens)
+    offsets, pos = [], 0
+    for tok in tokens:
+        offsets.append(pos)
+        pos += len(tok) + 1
+    candidates = sorted({bisect_right(offsets, m.start() + (m.group()[:1] == " ")) - 1
+                         for m in lx.starts.finditer(joined)})
     hits: list[Hit] = []
-    negated = [False] * len(tokens)
-    for i, tok in enumerate(tokens):
-        if any(_stem_matches(n, tok) for n in lx.negators):
-            for j in range(i + 1, min(len(tokens), i + 1 + _NEG_BEFORE)):
-                negated[j] = True
-            if lang == "kk":
-                for j in range(max(0, i - _NEG_AFTER_KK), i):
-                    negated[j] = True
-    i = 0
-    while i < len(tokens):
+    after = 0  # the token after the last hit: hits never overlap
+    for i in candidates:
+        if i < after:
+            continue
         tok = tokens[i]
         if lx.blocked and tok.startswith(lx.blocked):
-            i += 1
             continue
         # Every prefix of the token may be the first stem of an entry; try the longest first so
         # "партнерств" wins over "партнер".
         matched: _Entry | None = None
-        for cut in range(len(tok), 0, -1):
+        for cut in lx.cuts:
+            if cut > len(tok):
+                continue
             for entry in lx.by_first.get(tok[:cut], ()):
                 n = len(entry.stems)
                 if i + n <= len(tokens) and all(
@@ -117,14 +130,25 @@ def find_hits(tokens: list[str], lang: str) -> list[Hit]:
             if matched:
                 break
         if matched is None:
-            i += 1
             continue
         n = len(matched.stems)
-        sign = -1.0 if negated[i] and matched.category != "alarm" else 1.0
-        term = " ".join(tokens[i : i + n])
-        hits.append(Hit(matched.category, term, sign * matched.weight, i))
-        i += n
+        sign = -1.0 if matched.category != "alarm" and _negated(tokens, i, lx, lang) else 1.0
+        hits.append(Hit(matched.category, " ".join(tokens[i : i + n]), sign * matched.weight, i))
+        after = i + n
     return hits
+
+
+def _is_negator(token: str, lx: _Lang) -> bool:
+    return token in lx.neg_exact or bool(lx.neg_prefix and token.startswith(lx.neg_prefix))
+
+
+def _negated(tokens: list[str], i: int, lx: _Lang, lang: str) -> bool:
+    """A negator just before the token (Russian "не поддержал"), or for Kazakh also just
+    after it ("қолдау емес")."""
+    if any(_is_negator(tokens[j], lx) for j in range(max(0, i - _NEG_BEFORE), i)):
+        return True
+    return lang == "kk" and any(
+        _is_negator(tokens[j], lx) for j in range(i + 1, min(len(tokens), i + 1 + _NEG_AFTER_KK)))
 
 
 def lexicon_polarity(hits: list[Hit]) -> float:
