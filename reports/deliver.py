@@ -1,9 +1,14 @@
-"""Deliver one week's digest exactly once: build, render, record, send (or write the outbox).
+"""Deliver one week's digest exactly once: claim, build, render, record, send.
 
-The ``digests`` row is the record: ``rendered`` once built, ``sent`` after a successful
-delivery (a rerun then does nothing unless ``resend``), ``failed`` with the error and the
-number of attempts when SMTP would not take it (a rerun tries again). Without SMTP settings
-the outbox (``settings.outbox_dir``) is the delivery: ``.eml`` and ``.html`` files.
+The ``digests`` row is the record. A delivery first claims the week (status ``sending``, in
+one compare-and-set statement), so that two runs started together (a scheduler retry and a
+manual command) never both send: the second finds the claim and fails with a clear error,
+to be retried later; a claim older than ``SENDING_STALE`` (a run killed mid-send) may be
+taken over. Then ``sent`` after a successful SMTP delivery (a rerun does nothing unless
+``resend``), ``failed`` with the error and the number of attempts when SMTP would not take
+it (a rerun tries again). Without SMTP settings the outbox (``settings.outbox_dir``) is the
+delivery: ``.eml`` and ``.html`` files, status ``outbox``, so nobody mistakes it for an
+e-mail; once SMTP is configured, such a week can still be e-mailed.
 A preview writes the files and leaves the record alone.
 """
 
@@ -13,10 +18,10 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, and_, or_, select, update
 
 from pipeline.config import Settings
 from pipeline.store.db import session_scope
@@ -29,6 +34,10 @@ from reports.render import render
 from reports.weeks import IsoWeek
 
 log = logging.getLogger(__name__)
+
+# Shorter than the digest DAG's retry delay (10 minutes), so that the retry of a run killed
+# while sending takes over its claim; far longer than a delivery takes (seconds).
+SENDING_STALE = timedelta(minutes=8)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,48 +59,62 @@ def deliver(engine: Engine, settings: Settings, week: IsoWeek, *, profile_versio
     """Build and deliver the digest of ``week``; raises ``DeliveryError`` if sending failed
     (after recording the failure), so that a scheduler retries the task."""
     key = str(week)
-    recipients = list(to) or list(settings.recipients)
-    if send and not resend:
-        with session_scope(engine) as s:
-            existing = s.get(Digest, key)
-            if existing is not None and existing.status == "sent":
-                return DeliveryResult(week=key, status="already_sent", subject=existing.subject,
-                                      recipients=list(existing.recipients),
-                                      attempts=existing.attempts)
-    if send and settings.smtp.configured and not recipients:
-        raise DeliveryError("no recipients: set `recipients` in the settings or pass --to")
-
-    data = build_digest(engine, settings, week, profile_version=profile_version, labels=labels)
-    rendered = render(data)
-    msg = build_message(rendered, sender=settings.smtp.sender, recipients=recipients)
+    now = now or datetime.now(UTC)
     if not send:
+        data, rendered, msg, recipients = _build(engine, settings, week, profile_version,
+                                                 to, labels)
         paths = write_outbox(rendered, msg, settings.outbox_dir, suffix="-preview")
         return DeliveryResult(week=key, status="preview", subject=rendered.subject,
                               recipients=recipients, paths=list(paths), shifts=len(data.shifts))
+    claim = _claim(engine, settings, week, profile_version=profile_version, now=now,
+                   resend=resend)
+    if isinstance(claim, DeliveryResult):
+        return claim
+    try:
+        return _send(engine, settings, week, profile_version=profile_version, to=to,
+                     labels=labels, now=now, sleep=sleep or time.sleep)
+    except DeliveryError as exc:
+        if exc.attempts == 0:  # refused before any attempt: nothing recorded yet
+            _release(engine, key, claim, str(exc))
+        raise
+    except BaseException as exc:  # a bug or an interrupt: free the week at once
+        _release(engine, key, claim, f"not delivered: {exc!r}")
+        raise
 
-    now = now or datetime.now(UTC)
+
+def _build(engine: Engine, settings: Settings, week: IsoWeek, profile_version: str,
+           to: Sequence[str], labels: Labels | None):
+    recipients = list(to) or list(settings.recipients)
+    data = build_digest(engine, settings, week, profile_version=profile_version, labels=labels)
+    rendered = render(data)
+    msg = build_message(rendered, sender=settings.smtp.sender, recipients=recipients)
+    return data, rendered, msg, recipients
+
+
+def _send(engine: Engine, settings: Settings, week: IsoWeek, *, profile_version: str,
+          to: Sequence[str], labels: Labels | None, now: datetime,
+          sleep: Callable[[float], None]) -> DeliveryResult:
+    """Deliver a claimed week: record the rendered digest, then e-mail it or write the outbox."""
+    key = str(week)
+    if settings.smtp.configured and not (list(to) or list(settings.recipients)):
+        raise DeliveryError("no recipients: set `recipients` in the settings or pass --to")
+    data, rendered, msg, recipients = _build(engine, settings, week, profile_version, to, labels)
     summary = data.to_summary()
     with session_scope(engine) as s:
-        upsert(s, Digest, [{
-            "week": key, "period_start": data.period_start, "period_end": data.period_end,
-            "profile_version": profile_version, "status": "rendered",
-            "subject": rendered.subject, "recipients": recipients, "html": rendered.html,
-            "text": rendered.text, "summary": summary, "rendered_at": now, "attempts": 0,
-            "error": None}],
-            key=["week"], update=["period_start", "period_end", "profile_version", "status",
-                                  "subject", "recipients", "html", "text", "summary",
-                                  "rendered_at"])
+        s.execute(update(Digest).where(Digest.week == key).values(
+            period_start=data.period_start, period_end=data.period_end,
+            profile_version=profile_version, subject=rendered.subject, recipients=recipients,
+            html=rendered.html, text=rendered.text, summary=summary, rendered_at=now))
 
     if not settings.smtp.configured:
         paths = write_outbox(rendered, msg, settings.outbox_dir)
-        _record(engine, key, status="sent", sent_at=now, attempts=1, error=None,
+        _record(engine, key, status="outbox", sent_at=now, attempts=1, error=None,
                 delivery={"transport": "outbox", "path": str(paths[0])}, summary=summary)
         return DeliveryResult(week=key, status="outbox", subject=rendered.subject,
                               recipients=recipients, attempts=1, paths=list(paths),
                               shifts=len(data.shifts))
-
     try:
-        report = send_smtp(msg, settings.smtp, recipients, sleep=sleep or time.sleep)
+        report = send_smtp(msg, settings.smtp, recipients, sleep=sleep)
     except DeliveryError as exc:
         _record(engine, key, status="failed", sent_at=None, attempts=exc.attempts,
                 error=str(exc), delivery=None, summary=summary)
@@ -118,3 +141,48 @@ def _record(engine: Engine, week: str, *, status: str, sent_at: datetime | None,
         values["sent_at"] = sent_at
     with session_scope(engine) as s:
         s.execute(update(Digest).where(Digest.week == week).values(**values))
+
+
+def _claim(engine: Engine, settings: Settings, week: IsoWeek, *, profile_version: str,
+           now: datetime, resend: bool) -> DeliveryResult | str:
+    """Take the week for this delivery and return the status it had ("" for a new week), or
+    a result when there is nothing to do.
+
+    One INSERT ... ON CONFLICT DO UPDATE ... WHERE: a new week is inserted as ``sending``;
+    an existing one becomes ``sending`` only if it is neither done nor claimed by a live run.
+    Raises ``DeliveryError`` while another run holds the claim."""
+    key = str(week)
+    # With SMTP configured only an e-mail counts as done; without it, the outbox files too.
+    done = ("sent",) if settings.smtp.configured else ("sent", "outbox")
+    table = Digest.__table__
+    free = or_(table.c.status != "sending", table.c.rendered_at < now - SENDING_STALE)
+    guard = free if resend else and_(free, table.c.status.not_in(done))
+    start, end = week.bounds(settings.tz)
+    with session_scope(engine) as s:
+        before = s.execute(select(Digest.status).where(Digest.week == key)).scalar()
+        claimed = upsert(s, Digest, [{
+            "week": key, "period_start": start, "period_end": end,
+            "profile_version": profile_version, "status": "sending", "subject": "",
+            "recipients": [], "html": "", "text": "", "summary": {}, "rendered_at": now,
+            "attempts": 0, "error": None}],
+            key=["week"], update=["status", "rendered_at"], only_if=guard, returning=["week"])
+        if claimed:
+            return before or ""
+        existing = s.get(Digest, key)
+        assert existing is not None  # the insert conflicted, so the row exists
+        if existing.status in done and not resend:
+            return DeliveryResult(week=key, status="already_sent", subject=existing.subject,
+                                  recipients=list(existing.recipients),
+                                  attempts=existing.attempts)
+        since = existing.rendered_at
+    raise DeliveryError(f"digest {key} is being delivered by another run (claimed "
+                        f"{since:%Y-%m-%d %H:%M:%S} UTC); try again after "
+                        f"{(since + SENDING_STALE):%H:%M:%S} UTC")
+
+
+def _release(engine: Engine, week: str, previous: str, error: str) -> None:
+    """Give a claimed week back after a failure before any sending: its earlier status (a
+    new week becomes ``failed``), with the error, so the next run may try at once."""
+    with session_scope(engine) as s:
+        s.execute(update(Digest).where(Digest.week == week, Digest.status == "sending").values(
+            status=previous if previous not in ("", "sending") else "failed", error=error))

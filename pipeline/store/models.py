@@ -51,7 +51,8 @@ DATE_SOURCES = ("page", "feed", "url", "crawl")
 ENDPOINT_KINDS = ("feed", "sitemap", "archive", "telegram")
 OUTLET_GROUPS = ("kz_state", "kz_independent", "ru_state", "ru_nationalist", "international",
                  "telegram")
-DIGEST_STATUSES = ("rendered", "sent", "failed")
+# sending: claimed by one delivery (others wait); outbox: written as files, no e-mail went out.
+DIGEST_STATUSES = ("rendered", "sending", "sent", "outbox", "failed")
 AGG_DIMENSIONS = ("all", "topic", "partner")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, and_, or_
+from sqlalchemy import ColumnElement, Table, and_, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -28,11 +28,13 @@ def upsert(
     key: Sequence[str],
     update: Iterable[str] = (),
     when_changed: Sequence[str] = (),
+    only_if: ColumnElement[bool] | None = None,
     returning: Sequence[str] = (),
 ) -> list[Any]:
     """Insert ``rows``; on a conflict on ``key`` update ``update`` (or do nothing).
 
-    ``when_changed`` limits the update to rows where one of those columns differs.
+    ``when_changed`` limits the update to rows where one of those columns differs;
+    ``only_if`` is a further condition on the existing row (a compare-and-set).
     ``returning`` names columns to return for the rows inserted or updated.
     """
     if not rows:
@@ -47,9 +49,13 @@ def upsert(
     # batches the rows into multi-VALUES inserts ("insertmanyvalues") on both backends.
     stmt = ins_mod.insert(table)
     if update:
-        where = None
+        guards = []
         if when_changed:
-            where = or_(*[table.c[c].is_distinct_from(stmt.excluded[c]) for c in when_changed])
+            guards.append(
+                or_(*[table.c[c].is_distinct_from(stmt.excluded[c]) for c in when_changed]))
+        if only_if is not None:
+            guards.append(only_if)
+        where = and_(*guards) if guards else None
         stmt = stmt.on_conflict_do_update(
             index_elements=list(key),
             set_={c: stmt.excluded[c] for c in update},

@@ -112,7 +112,9 @@ class FlagSource:
         with self._engine.connect() as conn:
             rows = conn.execute(select(Digest.week, Digest.summary).where(
                 Digest.week.in_(weeks), Digest.profile_version == self._version)).all()
-        return {week: list((summary or {}).get("shifts") or []) for week, summary in rows}
+        # A week claimed for delivery but not yet built has an empty summary: not stored.
+        return {week: list(summary["shifts"] or []) for week, summary in rows
+                if summary and "shifts" in summary}
 
     def _computed(self, week: IsoWeek, vocab: Vocabulary) -> list[dict[str, Any]] | None:
         """The week's shifts if known; otherwise computed now (inline) or queued (None)."""

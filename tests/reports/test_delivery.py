@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import socket
+import threading
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from pipeline.config import Settings, SmtpSettings
 from pipeline.store.db import session_scope
 from pipeline.store.models import Digest
-from reports.deliver import deliver
+from reports.deliver import SENDING_STALE, deliver
 from reports.mail import DeliveryError
 from tests.reports.builders import PV, WEEK, scenario, write, write_outlets
 
@@ -179,9 +181,75 @@ def test_without_smtp_the_outbox_is_the_delivery(world, tmp_path):
     assert eml == tmp_path / "var" / "outbox" / "digest-2025-W24.eml" and eml.is_file()
     assert html.read_text(encoding="utf-8").count('src="data:image/png;base64,') == 2
     assert _parse(eml.read_bytes())["Subject"].startswith("steppewatch weekly brief 2025-W24")
-    assert _row(world).status == "sent"
+    assert _row(world).status == "outbox"  # never mistaken for an e-mail
     assert _row(world).summary["delivery"]["transport"] == "outbox"
     assert deliver(world, settings, WEEK, profile_version=PV).status == "already_sent"
+
+
+def test_a_week_written_to_the_outbox_is_mailed_once_smtp_is_configured(world, smtp_server,
+                                                                         tmp_path):
+    assert deliver(world, Settings(var_dir=tmp_path / "var"), WEEK,
+                   profile_version=PV).status == "outbox"
+    inbox = Inbox()
+    settings = _settings(tmp_path, smtp_server(inbox))
+    assert deliver(world, settings, WEEK, profile_version=PV).status == "sent"
+    assert deliver(world, settings, WEEK, profile_version=PV).status == "already_sent"
+    assert len(inbox.messages) == 1 and _row(world).status == "sent"
+
+
+def test_a_week_claimed_by_another_run_is_not_sent_twice(world, smtp_server, tmp_path):
+    inbox = Inbox()
+    settings = _settings(tmp_path, smtp_server(inbox))
+    claimed_at = datetime.now(UTC) - timedelta(minutes=1)
+    _claim_as_other_run(world, claimed_at)
+    with pytest.raises(DeliveryError, match="being delivered by another run"):
+        deliver(world, settings, WEEK, profile_version=PV)
+    assert inbox.messages == [] and _row(world).status == "sending"
+    # A claim older than SENDING_STALE is a run that died mid-send: taken over.
+    later = claimed_at + SENDING_STALE + timedelta(seconds=1)
+    assert deliver(world, settings, WEEK, profile_version=PV, now=later).status == "sent"
+    assert len(inbox.messages) == 1 and _row(world).status == "sent"
+
+
+def test_concurrent_deliveries_send_one_message(world, smtp_server, tmp_path):
+    inbox = Inbox()
+    settings = _settings(tmp_path, smtp_server(inbox))
+    outcomes: list[str] = []
+
+    def run() -> None:
+        try:
+            outcomes.append(deliver(world, settings, WEEK, profile_version=PV).status)
+        except DeliveryError as exc:
+            outcomes.append("busy" if "another run" in str(exc) else repr(exc))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("sent") == 1, outcomes
+    assert set(outcomes) <= {"sent", "busy", "already_sent"}, outcomes
+    assert len(inbox.messages) == 1 and _row(world).status == "sent"
+
+
+def test_a_delivery_that_cannot_start_frees_the_week(world, smtp_server, tmp_path):
+    inbox = Inbox()
+    port = smtp_server(inbox)
+    nobody = Settings(var_dir=tmp_path / "var", recipients=(),
+                      smtp=SmtpSettings(host="127.0.0.1", port=port, security="none"))
+    with pytest.raises(DeliveryError, match="no recipients"):
+        deliver(world, nobody, WEEK, profile_version=PV)
+    assert _row(world).status == "failed" and "no recipients" in _row(world).error
+    assert deliver(world, _settings(tmp_path, port), WEEK, profile_version=PV).status == "sent"
+    assert len(inbox.messages) == 1
+
+
+def _claim_as_other_run(engine, at: datetime) -> None:
+    start, end = WEEK.bounds(Settings().tz)
+    with session_scope(engine) as s:
+        s.add(Digest(week=str(WEEK), period_start=start, period_end=end, profile_version=PV,
+                     status="sending", subject="", recipients=[], html="", text="",
+                     summary={}, rendered_at=at, attempts=0))
 
 
 def test_preview_writes_files_and_records_nothing(world, tmp_path):
