@@ -56,8 +56,8 @@ def build_digest(engine: Engine, settings: Settings, week: IsoWeek, *, profile_v
                              week_end=week_end)
     ctx = drivers.Context(engine=engine, table=table, profile_version=profile_version,
                           labels=labels, tz=tz, articles=articles)
-    shifts = [drivers.shift(ctx, t) for t in sorted(
-        (t for t in tested if t.flagged), key=lambda t: (t.q_value, t.p_value))]
+    shifts = drivers.fold_same(ctx, [drivers.shift(ctx, t) for t in sorted(
+        (t for t in tested if t.flagged), key=lambda t: (t.q_value, t.p_value))])
     new = drivers.whats_new(ctx, baseline_start=window_start, baseline_end=week_start,
                             baseline_ids=samples.baseline_ids)
     health = source_health(engine, table, week_start=week_start, week_end=week_end)

@@ -5,7 +5,7 @@ and what is new this week (partners, entities and terms the baseline never saw).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from reports.articles import WeekArticle, baseline_terms, new_entities
 from reports.labels import Labels
-from reports.model import ArticleRef, NewItem, OutletShare, Shift
+from reports.model import ArticleRef, NewItem, OutletShare, SameShift, Shift
 from reports.series import WeeklyTable, outlet_breakdown
 from reports.shifts import Tested, VolumeTest
 
@@ -21,6 +21,9 @@ MAX_ARTICLES = 5  # driving articles listed per shift
 MAX_OUTLETS = 6  # outlets listed per shift
 MAX_NEW = 12  # new items per kind
 MIN_NEW_PIECES = 2  # stories needed before a new entity or term is worth a line
+# A topic and a partner shift are one shift for a reader when this share of the smaller
+# one's stories of the week are also the other's.
+SAME_STORIES = 0.8
 
 
 @dataclass(kw_only=True)
@@ -68,6 +71,32 @@ def in_series(a: WeekArticle, kind: str, key: str, groups: dict[str, str]) -> bo
     if kind == "group":
         return groups.get(a.outlet_id) == key
     return kind == "outlet" and a.outlet_id == key
+
+
+def fold_same(ctx: Context, shifts: list[Shift]) -> list[Shift]:
+    """Fold a topic and a partner that moved the same way over the same stories (Turkey the
+    topic, Türkiye the partner) into one entry: the one with the stronger evidence (earlier in
+    ``shifts``, which is sorted by q-value) stays and lists the other under ``also``. Both
+    were tested and both count in the false-discovery control; only the reading is merged."""
+    stories: dict[tuple[str, str], set[int]] = {
+        (s.kind, s.key): {a.story for a in ctx.articles
+                          if in_series(a, s.kind, s.key, ctx.table.groups)}
+        for s in shifts}
+    kept: list[Shift] = []
+    for s in shifts:
+        mine = stories[(s.kind, s.key)]
+        for i, k in enumerate(kept):
+            theirs = stories[(k.kind, k.key)]
+            if (k.metric == s.metric and k.direction == s.direction
+                    and {k.kind, s.kind} == {"topic", "partner"} and mine and theirs
+                    and len(mine & theirs) >= SAME_STORIES * min(len(mine), len(theirs))):
+                same = SameShift(kind=s.kind, key=s.key, label=s.label, estimate=s.estimate,
+                                 q_value=s.q_value)
+                kept[i] = replace(k, also=[*k.also, same])
+                break
+        else:
+            kept.append(s)
+    return kept
 
 
 def _tone_of(a: WeekArticle, kind: str, key: str) -> float:

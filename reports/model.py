@@ -72,6 +72,18 @@ class OutletShare:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SameShift:
+    """Another series that moved with a listed shift over the same stories (the partner
+    Türkiye beside the topic Turkey): shown on the shift's line, not as a shift of its own."""
+
+    kind: str
+    key: str
+    label: str
+    estimate: float
+    q_value: float
+
+
+@dataclass(frozen=True, kw_only=True)
 class Shift:
     metric: str  # volume | tone
     kind: str
@@ -88,6 +100,7 @@ class Shift:
     model: str  # poisson | negbin | welch
     articles: list[ArticleRef] = field(default_factory=list)
     outlets: list[OutletShare] = field(default_factory=list)
+    also: list[SameShift] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -97,7 +97,10 @@ class FlagSource:
                 shifts, source = found, "computed"
             else:
                 continue
-            for s in shifts:
+            # A series folded under another shift in the digest ("also") is flagged on its
+            # own chart too.
+            for s in [x for sh in shifts
+                      for x in (sh, *({**sh, **also} for also in sh.get("also") or ()))]:
                 kind, key = str(s.get("kind", "")), str(s.get("key", ""))
                 out.items.append(Flag(
                     week=str(week), monday=week.monday, metric=str(s.get("metric", "")),
@@ -151,7 +154,9 @@ class FlagSource:
         data = build_digest(self._engine, self._settings, week, profile_version=self._version,
                             labels=vocab.labels)
         shifts = [{"metric": s.metric, "kind": s.kind, "key": s.key, "direction": s.direction,
-                   "estimate": s.estimate, "q_value": s.q_value} for s in data.shifts]
+                   "estimate": s.estimate, "q_value": s.q_value,
+                   "also": [{"kind": a.kind, "key": a.key, "estimate": a.estimate,
+                             "q_value": a.q_value} for a in s.also]} for s in data.shifts]
         with self._lock:
             self._cache[key] = (time.monotonic(), shifts)
         return shifts

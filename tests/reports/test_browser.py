@@ -58,6 +58,7 @@ def test_digest_renders_in_headless_chromium(tmp_path):
                 "img", "imgs => imgs.map(i => [i.complete, i.naturalWidth, i.clientWidth])")
             headline = page.inner_text("#headline")
             shifts = page.locator("table.shift").count()
+            shift_text = page.locator("table.shift").all_inner_texts()
             width = page.evaluate("document.body.scrollWidth")
             page.screenshot(path=str(shot), full_page=True)
         finally:
@@ -65,6 +66,9 @@ def test_digest_renders_in_headless_chromium(tmp_path):
     assert len(sizes) == 2 and all(ok and natural > 0 and shown > 0
                                    for ok, natural, shown in sizes)
     assert "52 relevant pieces" in headline
-    assert shifts == 6
+    # Six series moved; the partner Türkiye and the topic Turkey (and Russia's tone and the
+    # CSTO topic's) moved over the same stories, so they share an entry.
+    assert shifts == 4
+    assert "The same shift, seen as: Partner" in shift_text[0]
     assert width <= 800  # the 640 px column does not overflow the viewport
     assert shot.stat().st_size > 20_000

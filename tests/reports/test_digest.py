@@ -52,12 +52,17 @@ def test_numbers_match_the_articles(world):
 
 def test_injected_shifts_are_flagged_with_their_drivers(world):
     data = build_digest(world, Settings(), WEEK, profile_version=PV)
-    flagged = {(s.metric, s.kind, s.key, s.direction) for s in data.shifts}
+    flagged = {(s.metric, s.kind, s.key, s.direction) for s in data.shifts} | {
+        (s.metric, a.kind, a.key, s.direction) for s in data.shifts for a in s.also}
     assert ("volume", "partner", "TUR", "up") in flagged
     assert ("tone", "partner", "RUS", "down") in flagged
     assert not any(key == "GBR" for _, _, key, _ in flagged)
-    rise = next(s for s in data.shifts if s.metric == "volume" and s.key == "TUR")
-    assert rise.estimate == pytest.approx(3.0) and rise.ci_low > 1
+    # The partner Türkiye and the topic Turkey rose over the same stories: one entry.
+    rise = next(s for s in data.shifts if s.metric == "volume" and s.kind == "topic"
+                and s.key == "turkey")
+    assert [(a.kind, a.key) for a in rise.also] == [("partner", "TUR")]
+    assert not any(s.kind == "partner" and s.key == "TUR" for s in data.shifts)
+    assert rise.also[0].estimate == pytest.approx(3.0) and rise.ci_low > 1
     assert rise.articles and all(a.copies == 1 and a.carried_by == ["Царьград"]
                                  for a in rise.articles)
     assert rise.articles[0].sentence.startswith("Предложение-доказательство TUR")
@@ -96,7 +101,8 @@ def test_render_in_russian_with_labels(world):
     data = build_digest(world, settings, WEEK, profile_version=PV, labels=labels)
     out = render(data)
     assert out.subject.startswith("steppewatch: недельная сводка 2025-W24")
-    assert "Партнёр: Турция: освещение выросло" in out.text
+    assert "Тема: Турция и турецкое оружие: освещение выросло" in out.text
+    assert "Тот же сдвиг в разрезе: Партнёр Турция (×3.00" in out.text
     assert "Партнёр: Россия: тон стал негативнее" in out.text
     assert "Қазақстан және Түркия" in out.text  # Kazakh titles as written
     assert "Сдвиги, прошедшие проверку" in out.html
