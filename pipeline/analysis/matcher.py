@@ -171,6 +171,11 @@ class Matcher:
             self._by_lead[stem[:3]].append((stem, patterns))
         self.pattern_count = len(owners)
         self._candidates: dict[str, tuple[_Pattern, ...]] = {}
+        # Kazakhstan's own institutions written without the country ("Қорғаныс министрлігі"):
+        # right after a foreign state's name they are that state's ("Өзбекстан Қорғаныс
+        # министрлігі", "Ресей Федерациясы Қорғаныс министрлігі").
+        self._home_orgs = frozenset(e.id for e in profile.entities
+                                    if getattr(e, "home", False) and e.type == "ORG")
 
     def match(self, text: str) -> list[Hit]:
         """Every hit in ``text``; within one kind a hit inside a longer one is dropped
@@ -195,7 +200,21 @@ class Matcher:
                 for kind, owner_id, term in pattern.owners:
                     raw.append(Hit(start=start, end=end, kind=kind, id=owner_id, term=term,
                                    text=surface))
-        return _drop_nested(raw)
+        return self._drop_foreign_owned(_drop_nested(raw), text)
+
+    def _drop_foreign_owned(self, hits: list[Hit], text: str) -> list[Hit]:
+        """Drop home institutions that a foreign state's name right before them owns."""
+        partner_ends = {h.end for h in hits if h.kind == "partner"}
+        if not partner_ends:
+            return hits
+
+        def owned(h: Hit) -> bool:
+            if h.kind != "entity" or h.id not in self._home_orgs:
+                return False
+            gap = len(text[:h.start]) - len(text[:h.start].rstrip())
+            return 0 < gap <= 2 and h.start - gap in partner_ends
+
+        return [h for h in hits if not owned(h)]
 
     def _lookup(self, word: str) -> tuple[_Pattern, ...]:
         """Patterns whose first word accepts ``word`` (case-sensitive ones still to be checked

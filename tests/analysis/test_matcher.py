@@ -76,3 +76,14 @@ def test_offsets_index_the_original_text() -> None:
     assert len(normalise(text)) == len(text)
     for hit in get_matcher().match(text):
         assert text[hit.start:hit.end] == hit.text
+
+
+@pytest.mark.parametrize("text, home", [
+    ("Өзбекстан Қорғаныс министрлігі жаттығу өткізді.", False),
+    ("Ресей Федерациясы Қорғаныс министрлігінің хабарлауынша", False),
+    ("Қорғаныс министрлігі Түркиямен келісімге қол қойды.", True),
+    ("Түркиямен ынтымақтастық туралы Қорғаныс министрлігі хабарлады.", True),
+    ("Ресей, Қорғаныс министрлігі және Сыртқы істер министрлігі", True),  # a list, not an owner
+])
+def test_a_foreign_name_right_before_a_home_institution_owns_it(text: str, home: bool) -> None:
+    assert any(h.kind == "entity" and h.id == "kz_mod" for h in get_matcher().match(text)) is home

@@ -1,7 +1,14 @@
-"""Quality floor of relevance on the shared dev file (measured only, never copied here).
+"""Quality floors of relevance: on the shared dev file (measured only, never copied here;
+skipped where ../shared is absent) and on a check set written for this project.
 
-Skipped where ../shared is absent. The floor is below the measured figure (F1 0.977 when
-written) so that a regression, not noise, fails it.
+``data/relevance_check.jsonl``: 160 original pieces (120 Russian, 40 Kazakh; 65 relevant),
+written to the contract's definition by someone who had not read the profile or the
+relevance code, with hard negatives (domestic military news, Kazakhstan news on other
+subjects, other countries' defence news). Scored blind it gave F1 0.954 (ru 0.969, kk 0.909);
+three profile fixes it prompted (a foreign state's name before "Қорғаныс министрлігі", the
+CSTO's Secretary General as a CSTO, not a Kazakh, actor, Kazakh exercise and arms words the
+Russian list had) raised it to 0.992, so it is no longer blind. Floors sit below the
+measured figures so that a regression, not noise, fails them.
 """
 
 from __future__ import annotations
@@ -14,18 +21,33 @@ import pytest
 from pipeline.analysis.relevance import score_relevance
 
 DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "relevance_dev.jsonl"
+CHECK = Path(__file__).resolve().parent / "data" / "relevance_check.jsonl"
 F1_FLOOR = 0.92
+CHECK_FLOORS = {"all": 0.96, "ru": 0.96, "kk": 0.93}
 
 
-@pytest.mark.skipif(not DEV.is_file(), reason=f"{DEV} not present")
-def test_relevance_f1_on_dev_stays_above_the_floor() -> None:
+def _f1(path: Path, lang: str | None = None) -> float:
     tp = fp = fn = 0
-    with DEV.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8") as f:
         for line in f:
             row = json.loads(line)
+            if lang is not None and row["lang"] != lang:
+                continue
             got = score_relevance(row["text"], row.get("title") or "", row["lang"]).relevant
             tp += got and row["relevant"]
             fp += got and not row["relevant"]
             fn += row["relevant"] and not got
-    f1 = 2 * tp / (2 * tp + fp + fn)
+    return 2 * tp / (2 * tp + fp + fn)
+
+
+@pytest.mark.skipif(not DEV.is_file(), reason=f"{DEV} not present")
+def test_relevance_f1_on_dev_stays_above_the_floor() -> None:
+    f1 = _f1(DEV)
     assert f1 >= F1_FLOOR, f"relevance F1 {f1:.3f} fell under {F1_FLOOR}"
+
+
+@pytest.mark.parametrize("lang", ["all", "ru", "kk"])
+def test_relevance_f1_on_the_written_check_set(lang: str) -> None:
+    f1 = _f1(CHECK, None if lang == "all" else lang)
+    assert f1 >= CHECK_FLOORS[lang], f"check-set relevance F1 ({lang}) {f1:.3f} fell under " \
+                                      f"{CHECK_FLOORS[lang]}"
