@@ -78,12 +78,19 @@ def test_collects_what_the_replay_web_published(demo):
 
 def test_planted_shifts_are_flagged_with_their_articles(demo):
     text = _digest_text(demo["dir"], "2025-W24")
-    shifts = [line for line in text.splitlines() if line.startswith("* ")]
-    assert any("Turkey" in s and "rose" in s for s in shifts), shifts
-    assert any("Russia" in s and "negative" in s for s in shifts), shifts
-    turkey = text[text.index("* Partner: Turkey"):]
-    turkey = turkey[:turkey.index("\n* ")] if "\n* " in turkey else turkey
-    assert "Articles that drove it" in turkey and "http://127.0.0.1" in turkey
+    # One entry per shift: "* Kind: label: what moved", its figures, and any series that
+    # moved with it over the same stories ("The same shift, seen as: Partner Turkey ...").
+    entries = ["* " + e for e in text.split("\n* ")[1:]]
+    turkey = [e for e in entries if "Turkey" in e.splitlines()[0] + _also(e)
+              and "rose" in e.splitlines()[0]]
+    assert turkey, entries
+    assert any("Russia" in e.splitlines()[0] + _also(e) and "negative" in e.splitlines()[0]
+               for e in entries), entries
+    assert "Articles that drove it" in turkey[0] and "http://127.0.0.1" in turkey[0]
+
+
+def _also(entry: str) -> str:
+    return next((line for line in entry.splitlines() if "The same shift, seen as" in line), "")
 
 
 def test_quiet_weeks_raise_no_volume_alarm(demo):
