@@ -55,10 +55,15 @@ class WeekArticle:
 
 @dataclass(kw_only=True)
 class ToneSamples:
-    """Per-article polarity of each series (first copies only, like the aggregates)."""
+    """Per-article polarity and alarm of each series (first copies only, like the
+    aggregates). A partner's polarity is the tone toward that partner; its alarm is the
+    article's, since threat framing is scored per article."""
 
     week: dict[SeriesKey, list[float]] = field(default_factory=lambda: defaultdict(list))
     baseline: dict[SeriesKey, list[float]] = field(default_factory=lambda: defaultdict(list))
+    alarm_week: dict[SeriesKey, list[float]] = field(default_factory=lambda: defaultdict(list))
+    alarm_baseline: dict[SeriesKey, list[float]] = field(
+        default_factory=lambda: defaultdict(list))
     baseline_ids: list[int] = field(default_factory=list)  # the baseline's stories
 
 
@@ -74,25 +79,30 @@ def _first_copy() -> Any:
 
 def tone_samples(engine: Engine, *, profile_version: str, window_start: datetime,
                  week_start: datetime, week_end: datetime) -> ToneSamples:
-    """Polarity per article for "all", each topic and each partner, week vs baseline."""
+    """Polarity and alarm per article for "all", each topic and each partner, week vs
+    baseline."""
     out = ToneSamples()
     with engine.connect() as conn:
         rows = conn.execute(
-            select(Article.id, Article.published_at, Analysis.polarity)
+            select(Article.id, Article.published_at, Analysis.polarity, Analysis.alarm)
             .select_from(Article).join(Analysis, and_(
                 *_relevant_dated(profile_version, window_start, week_end)))
             .where(_first_copy())).all()
         topics, partners = topics_and_partners(conn, profile_version, [r[0] for r in rows])
-    for aid, published, polarity in rows:
-        side = out.week if published >= week_start else out.baseline
-        if side is out.baseline:
+    for aid, published, polarity, alarm in rows:
+        in_week = published >= week_start
+        side = out.week if in_week else out.baseline
+        alarms = out.alarm_week if in_week else out.alarm_baseline
+        if not in_week:
             out.baseline_ids.append(aid)
-        side[("all", "")].append(polarity)
-        for tid in counted_topics(topics.get(aid, {})):
-            side[("topic", tid)].append(polarity)
+        keys = [("all", ""), *(("topic", t) for t in counted_topics(topics.get(aid, {})))]
+        for key in keys:
+            side[key].append(polarity)
+            alarms[key].append(alarm)
         for pid, tone in partners.get(aid, {}).items():
             # The partner series carries the tone toward that partner, as in the aggregates.
             side[("partner", pid)].append(tone)
+            alarms[("partner", pid)].append(alarm)
     return out
 
 

@@ -97,13 +97,15 @@ def _volume_tests(table: WeeklyTable, min_count: int) -> list[Tested]:
 
 
 def _tone_tests(table: WeeklyTable, samples: ToneSamples, min_count: int) -> list[Tested]:
+    """Welch tests of mean polarity ("tone") and of mean alarm (threat framing) per series."""
     out = []
     keys = [("all", "")] + [(k, s.key) for k in TONE_KINDS[1:] for s in table.of_kind(k)]
-    for key in keys:
-        test = tone_test(samples.week.get(key, []), samples.baseline.get(key, []),
-                         min_count=min_count)
-        if test is not None:
-            out.append(Tested(metric="tone", kind=key[0], key=key[1], test=test))
+    for metric, week, baseline in (("tone", samples.week, samples.baseline),
+                                   ("alarm", samples.alarm_week, samples.alarm_baseline)):
+        for key in keys:
+            test = tone_test(week.get(key, []), baseline.get(key, []), min_count=min_count)
+            if test is not None:
+                out.append(Tested(metric=metric, kind=key[0], key=key[1], test=test))
     return out
 
 

@@ -103,6 +103,11 @@ def _tone_of(a: WeekArticle, kind: str, key: str) -> float:
     return a.partners[key] if kind == "partner" else a.polarity
 
 
+def _value_of(a: WeekArticle, metric: str, kind: str, key: str) -> float:
+    """What a tone or alarm test averaged for this article (alarm is per article)."""
+    return a.alarm if metric == "alarm" else _tone_of(a, kind, key)
+
+
 def shift(ctx: Context, t: Tested) -> Shift:
     members = [a for a in ctx.articles if in_series(a, t.kind, t.key, ctx.table.groups)]
     stories = [a for a in members if a.first_copy]
@@ -127,13 +132,13 @@ def shift(ctx: Context, t: Tested) -> Shift:
                      outlets=outlets)
     tt = t.test
     sign = 1 if t.direction == "up" else -1
-    stories.sort(key=lambda a: (-sign * _tone_of(a, t.kind, t.key), a.published_at))
+    stories.sort(key=lambda a: (-sign * _value_of(a, t.metric, t.kind, t.key), a.published_at))
     by_outlet: dict[str, list[float]] = defaultdict(list)
     for a in stories:
-        by_outlet[a.outlet_id].append(_tone_of(a, t.kind, t.key))
+        by_outlet[a.outlet_id].append(_value_of(a, t.metric, t.kind, t.key))
     ranked_outlets = sorted(by_outlet.items(),
                             key=lambda kv: (-sign * sum(kv[1]) / len(kv[1]), -len(kv[1])))
-    return Shift(metric="tone", kind=t.kind, key=t.key, label=label, direction=t.direction,
+    return Shift(metric=t.metric, kind=t.kind, key=t.key, label=label, direction=t.direction,
                  estimate=tt.difference, ci_low=tt.ci_low, ci_high=tt.ci_high,
                  week_value=tt.mean_week, baseline_value=tt.mean_baseline, p_value=tt.p_value,
                  q_value=t.q_value, model="welch",

@@ -17,8 +17,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_shifts": "No shift passed the tests this week.",
         "volume_up": "coverage rose", "volume_down": "coverage fell",
         "tone_up": "tone became more positive", "tone_down": "tone became more negative",
+        "alarm_up": "threat framing rose", "alarm_down": "threat framing eased",
         "rate_ratio": "rate ratio {est} (95% CI {lo} to {hi}); {week} pieces vs {base} a week",
         "tone_diff": "mean polarity {week} vs {base}: difference {est} (95% CI {lo} to {hi})",
+        "alarm_diff": "mean alarm (threat framing, 0-1) {week} vs {base}: difference {est} "
+                      "(95% CI {lo} to {hi})",
         "test_line": "p {p}, q {q}, {model}",
         "driving": "Articles that drove it",
         "also": "The same shift, seen as",
@@ -26,6 +29,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "copies_line": "copied {n}x by {outlets}",
         "outlet_baseline": "{week} this week, {base} a week before",
         "outlet_tone": "{n} pieces, mean tone {tone}",
+        "outlet_alarm": "{n} pieces, mean alarm {alarm}",
         "volume": "Volume by series", "tone": "Tone",
         "topic": "Topic", "partner": "Partner", "lang": "Language", "group": "Outlet group",
         "outlet": "Outlet", "all": "All",
@@ -73,10 +77,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_shifts": "На этой неделе ни один сдвиг не прошёл проверку.",
         "volume_up": "освещение выросло", "volume_down": "освещение сократилось",
         "tone_up": "тон стал позитивнее", "tone_down": "тон стал негативнее",
+        "alarm_up": "тревожность выросла", "alarm_down": "тревожность снизилась",
         "rate_ratio": "отношение частот {est} (95% ДИ от {lo} до {hi}); {week} материалов "
                       "против {base} в неделю",
         "tone_diff": "средняя полярность {week} против {base}: разница {est} "
                      "(95% ДИ от {lo} до {hi})",
+        "alarm_diff": "средняя тревожность (0-1) {week} против {base}: разница {est} "
+                      "(95% ДИ от {lo} до {hi})",
         "test_line": "p {p}, q {q}, {model}",
         "driving": "Материалы, определившие сдвиг",
         "also": "Тот же сдвиг в разрезе",
@@ -84,6 +91,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "copies_line": "перепечаток: {n} ({outlets})",
         "outlet_baseline": "{week} за неделю, {base} в неделю ранее",
         "outlet_tone": "материалов: {n}, средний тон {tone}",
+        "outlet_alarm": "материалов: {n}, средняя тревожность {alarm}",
         "volume": "Объём по рядам", "tone": "Тон",
         "topic": "Тема", "partner": "Партнёр", "lang": "Язык", "group": "Группа изданий",
         "outlet": "Издание", "all": "Всё",

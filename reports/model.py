@@ -68,7 +68,7 @@ class OutletShare:
     outlet: str
     week: int
     baseline_mean: float | None = None  # volume shifts
-    tone: float | None = None  # tone shifts: the outlet's mean tone in the series
+    tone: float | None = None  # tone (alarm) shifts: the outlet's mean tone (alarm) in the series
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -56,6 +56,8 @@ def test_injected_shifts_are_flagged_with_their_drivers(world):
         (s.metric, a.kind, a.key, s.direction) for s in data.shifts for a in s.also}
     assert ("volume", "partner", "TUR", "up") in flagged
     assert ("tone", "partner", "RUS", "down") in flagged
+    # The same Russia stories frame events as threats: alarm is tested on its own.
+    assert ("alarm", "partner", "RUS", "up") in flagged
     assert not any(key == "GBR" for _, _, key, _ in flagged)
     # The partner Türkiye and the topic Turkey rose over the same stories: one entry.
     rise = next(s for s in data.shifts if s.metric == "volume" and s.kind == "topic"
