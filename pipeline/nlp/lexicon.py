@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -80,8 +81,29 @@ def _build(section: dict) -> _Lang:
     return _Lang(ordered, frozenset(n[1:] for n in negators if n.startswith("=")),
                  tuple(n for n in negators if not n.startswith("=")), blocked,
                  tuple(sorted({len(k) for k in ordered}, reverse=True)),
-                 re.compile("(?:^| )(?:" + "|".join(
-                     re.escape(k) for k in sorted(ordered, key=len, reverse=True)) + ")"))
+                 re.compile("(?:^| )" + _trie_pattern(ordered)))
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex matching any of ``words`` as a prefix, written as a trie («со(?:юз|труд)»):
+    the engine then follows one branch per letter instead of trying every word in turn."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def walk(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Any word ending here already matches: the longer ones are optional.
+        return f"(?:{body})?" if ends else body
+
+    return "(?:" + walk(trie) + ")"
 
 
 @lru_cache(maxsize=4)

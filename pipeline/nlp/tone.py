@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -97,6 +98,7 @@ ALARM_NEGATIVE = 0.6
 # long, so that one threat word in a 100-word note does not make it alarming.
 ALARM_DENSITY = 1.2
 ALARM_MIN_WORDS = 150
+_BOUNDARY = "|"  # never produced by lexicon.tokenize
 # News puts its verdict up front: the headline and the lead sentence weigh more than the body.
 TITLE_WEIGHT = 2.0
 LEAD_WEIGHT = 2.0
@@ -116,14 +118,22 @@ def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
     n_tokens = 0
     units = ([(title, TITLE_WEIGHT, False)] if title and title.strip() else []) + [
         (s, 1.0, True) for s in sents]
+    # The lexicon is matched once over the whole piece (units joined by a token no entry or
+    # negator can match, so no hit or negation crosses a sentence) and its hits dealt back.
+    tokenized = [(lexicon.tokenize(s), s, w, in_text) for s, w, in_text in units]
+    tokenized = [u for u in tokenized if u[0]]
+    joined: list[str] = []
+    starts: list[int] = []
+    for tokens, *_ in tokenized:
+        starts.append(len(joined))
+        joined += [*tokens, _BOUNDARY]
+    per_unit: list[list[lexicon.Hit]] = [[] for _ in tokenized]
+    for hit in lexicon.find_hits(joined, lang):
+        per_unit[bisect_right(starts, hit.token_index) - 1].append(hit)
     lead_done = False
-    for s, pos_weight, in_text in units:
-        tokens = lexicon.tokenize(s)
-        if not tokens:
-            continue
+    for (tokens, s, pos_weight, in_text), hits in zip(tokenized, per_unit, strict=True):
         if in_text and not lead_done:
             pos_weight, lead_done = LEAD_WEIGHT, True
-        hits = lexicon.find_hits(tokens, lang)
         all_hits += hits
         n_tokens += len(tokens)
         scored.append((_polarity(tokens, lang, hits, model=model), s, pos_weight, in_text))
