@@ -123,6 +123,7 @@ class Analyzer:
         self.entities = entities
         self.matcher = get_matcher(profile)
         self.gazetteer = Gazetteer(profile.gazetteer_entries())
+        langid.load_models()
 
     def analyze(self, *, text: str, title: str = "", lang_hint: str | None = None,
                 targets: list[tuple[int, int]] | None = None) -> AnalysisResult:
