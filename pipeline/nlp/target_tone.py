@@ -5,9 +5,11 @@ distance, negation, syntax head/children), one on navec vectors of the context, 
 bidirectional GRU over the sentence's tokens (navec vector plus the token's position relative
 to the target, its distance to the target in the dependency tree, relation, POS, syntactic
 role toward the target and negation), pooled at the target, by max and by target-queried
-attention. Their probabilities are averaged and shifted by offsets chosen by grouped
-cross-validation. Weights ship as gzip'd JSON; inference is numpy (the GRU was trained with
-PyTorch). natasha objects never leave this module.
+attention. The GRU is trained from several seeds and their probabilities averaged, because a
+single run's F1 swings by a few points with the seed. The three models' probabilities are
+then averaged and shifted by offsets chosen by grouped cross-validation. Weights ship as gzip'd
+JSON; inference is numpy (the GRUs were trained with PyTorch). natasha objects never leave
+this module.
 """
 
 from __future__ import annotations
@@ -248,12 +250,18 @@ def _gru(x: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: np.ndarray,
     return out
 
 
-def seq_probs(p: dict[str, np.ndarray], keys: Sequence[str | None],
-              cats: np.ndarray) -> np.ndarray:
-    """Class probabilities of the sequence model (numpy port of ``tone_train.SeqNet``)."""
+def seq_input_matrix(keys: Sequence[str | None], cats: np.ndarray) -> np.ndarray:
+    """The navec vectors of the tokens (zero when unknown); shared by every seed's GRU."""
     emb = _natasha()["emb"]
     zero = np.zeros(EMB_DIM, dtype=np.float32)
-    parts = [np.stack([emb[k] if k is not None else zero for k in keys]).astype(np.float32)]
+    return np.stack([emb[k] if k is not None else zero for k in keys]).astype(np.float32)
+
+
+def seq_probs(p: dict[str, np.ndarray], keys: Sequence[str | None] | None,
+              cats: np.ndarray, x: np.ndarray | None = None) -> np.ndarray:
+    """Class probabilities of one sequence model (numpy port of ``tone_train.SeqNet``);
+    ``x`` is ``seq_input_matrix(keys, cats)`` when the caller already has it."""
+    parts = [seq_input_matrix(keys or [], cats) if x is None else x]
     parts += [p[f"emb_{name}"][cats[:, j]] for j, name in enumerate(SEQ_CATS)]
     parts.append(cats[:, len(SEQ_CATS):].astype(np.float32))
     x = np.concatenate(parts, axis=1)
@@ -277,7 +285,12 @@ class _TargetModel:
     dense_w: np.ndarray  # (5 * EMB_DIM, n_classes)
     dense_b: np.ndarray
     offsets: np.ndarray  # added to the averaged probabilities before argmax
-    seq: dict[str, np.ndarray] | None = None  # the GRU's weights; None in older model files
+    seqs: tuple[dict[str, np.ndarray], ...] = ()  # one GRU per training seed
+
+    @property
+    def seq(self) -> dict[str, np.ndarray] | None:
+        """The first GRU (older model files had exactly one)."""
+        return self.seqs[0] if self.seqs else None
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -297,8 +310,8 @@ def load_target_model(path: Path = TARGET_MODEL) -> _TargetModel:
         np.array(raw["dense"]["coef"], dtype=np.float32),
         np.array(raw["dense"]["intercept"], dtype=np.float32),
         np.array(raw["offsets"], dtype=np.float32),
-        {k: np.array(v, dtype=np.float32) for k, v in raw["seq"].items()} if "seq" in raw
-        else None)
+        tuple({k: np.array(v, dtype=np.float32) for k, v in net.items()}
+              for net in raw.get("seqs", [raw["seq"]] if "seq" in raw else [])))
 
 
 @lru_cache(maxsize=4)
@@ -309,13 +322,14 @@ def _target_model(path: str = str(TARGET_MODEL)) -> _TargetModel:
 def target_probs(model: _TargetModel, feats: list[str], dense: np.ndarray,
                  seq: tuple[Sequence[str | None], np.ndarray] | None = None) -> np.ndarray:
     """Averaged class probabilities of the sparse, the dense and (when given) the sequence
-    model."""
+    model, itself the mean over its seeds."""
     idx = sorted({model.vocab[f] for f in feats if f in model.vocab})
     zs = model.sparse_b + model.sparse_w[idx].sum(axis=0)
     zd = model.dense_b + dense @ model.dense_w
     probs = [_softmax(zs), _softmax(zd)]
-    if model.seq is not None and seq is not None:
-        probs.append(seq_probs(model.seq, *seq))
+    if model.seqs and seq is not None:
+        x = seq_input_matrix(*seq)
+        probs.append(np.mean([seq_probs(p, None, seq[1], x=x) for p in model.seqs], axis=0))
     return np.mean(probs, axis=0)
 
 
@@ -343,7 +357,7 @@ def target_tones(items: Sequence[tuple[str, int, int]],
             continue
         s, e = start - off, end - off
         p = target_probs(model, sparse_features(toks, s, e), dense_features(toks, s, e),
-                         seq_inputs(toks, s, e) if model.seq is not None else None)
+                         seq_inputs(toks, s, e) if model.seqs else None)
         label = model.classes[int(np.argmax(p + model.offsets))]
         out.append((label, round(float(p[pos] - p[neg]), 4)))
     return out

@@ -10,9 +10,10 @@ are then fitted on all rows. Deterministic: fixed folds, lbfgs, and for the sequ
 fixed seeds, a fixed thread count and PyTorch's deterministic algorithms.
 
 The sequence model (a bidirectional GRU, see ``tt.seq_probs``) is trained with PyTorch, a
-training-only dependency (``pip install torch==2.13.0``, the CPU build); its weights are
-exported to the same gzip'd JSON and run in numpy. ``--no-seq`` trains the two logistic
-regressions alone, without torch.
+training-only dependency (``pip install torch==2.13.0``, the CPU build), once per seed in
+``SEQ_SEEDS`` on length-bucketed batches; the seeds' weights are exported to the same gzip'd
+JSON, run in numpy and averaged. ``--no-seq`` trains the two logistic regressions alone,
+without torch.
 """
 
 from __future__ import annotations
@@ -70,8 +71,9 @@ SEQ_BATCH = 32
 SEQ_DROPOUT = 0.3  # before the output layer
 SEQ_WORD_DROPOUT = 0.2  # on the word vectors
 SEQ_CLASS_POWER = 0.5  # class weights (max count / count) ** power
-SEQ_SEED = 0
-SEQ_THREADS = 2
+SEQ_SEEDS = (0, 1, 2)  # one GRU per seed, averaged: single runs differ by a few F1 points
+SEQ_BUCKET = 20  # batches are cut from SEQ_BUCKET * SEQ_BATCH rows sorted by length
+SEQ_THREADS = 1  # a second thread was 18x slower on the shared 2-core box, not faster
 
 
 class SeqData:
@@ -138,13 +140,27 @@ def _seq_net(vectors: np.ndarray):
     return SeqNet()
 
 
-def fit_seq(data: SeqData, tr: np.ndarray, y: np.ndarray, classes: np.ndarray):
+def _batches(rng: np.random.RandomState, tr: np.ndarray, lens: np.ndarray) -> list[np.ndarray]:
+    """Shuffled batches of rows of similar length: the GRU runs as many steps as the longest
+    row of a batch, so mixing lengths wastes most of the time on padding."""
+    order = rng.permutation(tr)
+    out: list[np.ndarray] = []
+    size = SEQ_BUCKET * SEQ_BATCH
+    for c in range(0, len(order), size):
+        chunk = order[c : c + size]
+        chunk = chunk[np.argsort(lens[chunk], kind="stable")]
+        out += [chunk[b : b + SEQ_BATCH] for b in range(0, len(chunk), SEQ_BATCH)]
+    return [out[i] for i in rng.permutation(len(out))]
+
+
+def fit_seq(data: SeqData, tr: np.ndarray, y: np.ndarray, classes: np.ndarray,
+            seed: int = 0):
     import torch
 
-    torch.manual_seed(SEQ_SEED)
+    torch.manual_seed(seed)
     torch.set_num_threads(SEQ_THREADS)
     torch.use_deterministic_algorithms(True)
-    rng = np.random.RandomState(SEQ_SEED)
+    rng = np.random.RandomState(seed)
     yi = np.array([list(classes).index(c) for c in y])
     net = _seq_net(data.vectors)
     opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=SEQ_LR)
@@ -153,9 +169,7 @@ def fit_seq(data: SeqData, tr: np.ndarray, y: np.ndarray, classes: np.ndarray):
     loss_fn = torch.nn.CrossEntropyLoss(weight=weight)
     for _ in range(SEQ_EPOCHS):
         net.train()
-        order = rng.permutation(tr)
-        for b in range(0, len(order), SEQ_BATCH):
-            ix = order[b : b + SEQ_BATCH]
+        for ix in _batches(rng, tr, data.lens):
             loss = loss_fn(net(*data.batch(ix)), torch.from_numpy(yi[ix]))
             opt.zero_grad()
             loss.backward()
@@ -171,6 +185,11 @@ def predict_seq(net, data: SeqData, te: np.ndarray) -> np.ndarray:
         for b in range(0, len(te), 256):
             out.append(torch.softmax(net(*data.batch(te[b : b + 256])), -1).numpy())
     return np.concatenate(out)
+
+
+def predict_seqs(nets: list, data: SeqData, te: np.ndarray) -> np.ndarray:
+    """The seeds' GRUs averaged, as ``tt.target_probs`` does."""
+    return np.mean([predict_seq(net, data, te) for net in nets], axis=0)
 
 
 def export_seq(net) -> dict:
@@ -219,7 +238,7 @@ def choose_offsets(p: np.ndarray, y: np.ndarray, classes: np.ndarray) -> np.ndar
 
 
 def export_target(model, offsets: np.ndarray, path: Path, meta: dict,
-                  seq: dict | None = None) -> None:
+                  seqs: list[dict] | None = None) -> None:
     vec, ms, md = model
     names = vec.get_feature_names_out()
     feats = {str(n): [round(float(w), 4) for w in ms.coef_[:, i]] for i, n in enumerate(names)}
@@ -230,8 +249,8 @@ def export_target(model, offsets: np.ndarray, path: Path, meta: dict,
            "sparse": {"intercept": ms.intercept_.round(5).tolist(), "features": feats},
            "dense": {"intercept": md.intercept_.round(5).tolist(),
                      "coef": md.coef_.T.round(5).tolist()}}
-    if seq is not None:
-        raw["seq"] = seq
+    if seqs:
+        raw["seqs"] = seqs
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
         json.dump(raw, f, ensure_ascii=False, separators=(",", ":"))
 
@@ -289,12 +308,12 @@ def main(argv: list[str] | None = None) -> None:
         model = fit([sparse[i] for i in tr], dense[tr], y[tr])
         classes = model[1].classes_
         oof[te] = predict_proba(model, [sparse[i] for i in te], dense[te])
-        net = None
+        nets = []
         if data is not None:
-            net = fit_seq(data, tr, y, classes)
-            oof[te] = (2 * oof[te] + predict_seq(net, data, te)) / 3
+            nets = [fit_seq(data, tr, y, classes, seed) for seed in SEQ_SEEDS]
+            oof[te] = (2 * oof[te] + predict_seqs(nets, data, te)) / 3
         if k == 0:
-            fold0 = (model, net)
+            fold0 = (model, nets)
         print(f"fold {k} fitted", flush=True)
     per_fold = []
     for k, (_, te) in enumerate(folds):
@@ -309,25 +328,26 @@ def main(argv: list[str] | None = None) -> None:
     meta = {"trained_on": str(a.data.name), "rows": len(rows), "cv_folds": FOLDS,
             "cv_macro_f1_pn": round(float(np.mean(per_fold)), 4),
             "cv_macro_f1_pn_folds": [round(float(f), 4) for f in per_fold],
-            "models": ["sparse_lr", "dense_lr"] + ([] if data is None else ["bigru"]),
+            "models": ["sparse_lr", "dense_lr"]
+            + ([] if data is None else [f"bigru_seed{s}" for s in SEQ_SEEDS]),
             "source": "RuSentNE-2023 (MIT), dialogue-evaluation/RuSentNE-evaluation"}
     a.out_dir.mkdir(parents=True, exist_ok=True)
     # A model that never saw fold 0 (the CV's own fold-0 models, with offsets chosen on the
     # other folds' out-of-fold predictions), so tests can check a held-out floor on real rows.
     tr, te = folds[0]
     rest_off = choose_offsets(oof[tr], y[tr], classes)
-    fold_model, fold_net = fold0
+    fold_model, fold_nets = fold0
     fold0_path = a.out_dir / "tone_target_fold0.json.gz"
     export_target(fold_model, rest_off, fold0_path,
                   {**meta, "held_out_fold": 0, "held_out_ids": None},
-                  None if fold_net is None else export_seq(fold_net))
+                  [export_seq(net) for net in fold_nets])
     (a.out_dir / "tone_fold0_ids.txt").write_text(
         "\n".join(sorted(rows[i]["id"] for i in te)) + "\n", encoding="utf-8")
-    if fold_net is not None:  # the numpy port must agree with PyTorch
+    if fold_nets:  # the numpy port must agree with PyTorch
         m = tt.load_target_model(fold0_path)
-        gap = max(float(np.abs(tt.seq_probs(m.seq, *seq[i])
-                               - predict_seq(fold_net, data, np.array([i]))[0]).max())
-                  for i in te[:50])
+        gap = max(float(np.abs(tt.seq_probs(p, *seq[i])
+                               - predict_seq(net, data, np.array([i]))[0]).max())
+                  for i in te[:50] for p, net in zip(m.seqs, fold_nets, strict=True))
         print(f"numpy vs torch GRU, max probability gap on 50 rows: {gap:.2e}")
         assert gap < 1e-3, gap
     if a.report_dir:
@@ -344,15 +364,20 @@ def main(argv: list[str] | None = None) -> None:
                     "label": str(classes[int((pr + rest_off).argmax())]),
                     "score": round(float(pr[ipos] - pr[ineg]), 4)}]}, ensure_ascii=False) + "\n")
     full = fit(sparse, dense, y)
-    full_net = None if data is None else fit_seq(data, np.arange(len(rows)), y, classes)
+    everyone = np.arange(len(rows))
+    full_nets = [] if data is None else [fit_seq(data, everyone, y, classes, seed)
+                                         for seed in SEQ_SEEDS]
     export_target(full, offsets, a.out_dir / "tone_target.json.gz", meta,
-                  None if full_net is None else export_seq(full_net))
+                  [export_seq(net) for net in full_nets])
     p_full = predict_proba(full, sparse, dense)
-    if full_net is not None:
-        p_full = (2 * p_full + predict_seq(full_net, data, np.arange(len(rows)))) / 3
+    if full_nets:
+        p_full = (2 * p_full + predict_seqs(full_nets, data, everyone)) / 3
     print("full-dev (train = test, optimistic) macro-F1(pos,neg):",
           round(macro_pn(y, classes[(p_full + offsets).argmax(1)]), 4))
     print("sentence model:", train_sentence_model(rows, a.out_dir / "tone_sentence.json.gz"))
+    # The run-time form -> lemma table must follow the sentence model's vocabulary.
+    print("form table:", tone.write_form_table(a.out_dir / "tone_sentence_forms.json.gz",
+                                               a.out_dir / "tone_sentence.json.gz"), "forms")
 
 
 if __name__ == "__main__":

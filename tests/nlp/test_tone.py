@@ -146,7 +146,7 @@ def test_target_model_ships_sequence_model() -> None:
 
 
 HELD_OUT_SAMPLE = 500
-HELD_OUT_FLOOR = 0.45  # measured 0.484 on this sample (0.455 on all 1,348 fold-0 rows)
+HELD_OUT_FLOOR = 0.46  # measured 0.486 on this sample (0.454 on all 1,348 fold-0 rows)
 
 
 def test_target_tone_held_out_floor() -> None:
