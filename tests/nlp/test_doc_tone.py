@@ -129,20 +129,24 @@ def test_one_threat_word_in_a_short_note_is_not_alarm() -> None:
     assert t.alarm < tone.ALARM_NEGATIVE
 
 
-CHECK = Path(__file__).parent / "data" / "doc_tone_check.jsonl"
 # A second set of 120 original pieces (65 general news, 55 on foreign and defence ties; 45 %
 # neutral, 33 % positive, 22 % negative), written to the same guideline by someone who never
 # saw the tone code, the lexicon or the tuning set, and never used for tuning. Measured when
 # first scored: the old classifier 0.587, this one 0.704. It is the honest figure here; the
 # tuning set's 0.87 is optimistic.
-CHECK_FLOOR = 0.67
+# After that figure was taken its errors were read and the lexicon extended (0.750 since), so
+# a second set of 120 was written the same blind way (doc_tone_check2.jsonl): the classifier
+# of the session's start scores 0.548 on it, this one 0.639.
+CHECK_FLOORS = {"doc_tone_check.jsonl": 0.71, "doc_tone_check2.jsonl": 0.61}
 
 
-def test_blind_check_set_macro_f1() -> None:
-    rows = [json.loads(line) for line in CHECK.read_text(encoding="utf-8").splitlines()]
+@pytest.mark.parametrize("name", sorted(CHECK_FLOORS))
+def test_check_set_macro_f1(name: str) -> None:
+    path = Path(__file__).parent / "data" / name
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     pred = []
     for r in rows:
         text = r["text"]
         sents = [text[a:b] for a, b in sentence_spans(text)]
         pred.append(tone.document_tone(text, "ru", sents, title=r["title"]).label)
-    assert macro_f1([r["label"] for r in rows], pred) >= CHECK_FLOOR
+    assert macro_f1([r["label"] for r in rows], pred) >= CHECK_FLOORS[name]
