@@ -287,11 +287,6 @@ class _TargetModel:
     offsets: np.ndarray  # added to the averaged probabilities before argmax
     seqs: tuple[dict[str, np.ndarray], ...] = ()  # one GRU per training seed
 
-    @property
-    def seq(self) -> dict[str, np.ndarray] | None:
-        """The first GRU (older model files had exactly one)."""
-        return self.seqs[0] if self.seqs else None
-
 
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
@@ -311,7 +306,7 @@ def load_target_model(path: Path = TARGET_MODEL) -> _TargetModel:
         np.array(raw["dense"]["intercept"], dtype=np.float32),
         np.array(raw["offsets"], dtype=np.float32),
         tuple({k: np.array(v, dtype=np.float32) for k, v in net.items()}
-              for net in raw.get("seqs", [raw["seq"]] if "seq" in raw else [])))
+              for net in raw.get("seqs", [])))
 
 
 @lru_cache(maxsize=4)

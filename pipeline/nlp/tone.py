@@ -41,10 +41,6 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.stop) for s in sentenize(text)]
 
 
-def sentences(text: str) -> list[str]:
-    return [text[a:b] for a, b in sentence_bounds(text)]
-
-
 # ---- sentence polarity and document tone --------------------------------------------------
 
 @lru_cache(maxsize=1)

@@ -134,14 +134,14 @@ def test_target_tone_in_long_text() -> None:
 
 def test_target_model_ships_sequence_model() -> None:
     model = tt.load_target_model(tt.TARGET_MODEL)
-    assert model.seq is not None
+    assert model.seqs
     text = "Суд оправдал Ивана Петрова, а прокуратура обжаловала приговор."
     start = text.index("Ивана Петрова")
     toks = tt.parse(text)
     keys, cats = tt.seq_inputs(toks, start, start + len("Ивана Петрова"))
     assert len(keys) == len(cats) == len(toks)
     assert (cats[:, tt.SEQ_CATS.index("role")] == 1).sum() == 2
-    p = tt.seq_probs(model.seq, keys, cats)
+    p = tt.seq_probs(model.seqs[0], keys, cats)
     assert p.shape == (3,) and abs(float(p.sum()) - 1.0) < 1e-5
 
 
