@@ -1,4 +1,5 @@
-"""Tone lexicon: cooperative, conflict and alarm (threat-framing) stems for Russian and Kazakh.
+"""Tone lexicon: cooperative, conflict, alarm (danger framing) and threat (explicit threats of
+force) stems for Russian and Kazakh.
 
 The terms live in ``data/tone_lexicon.yaml`` so analysts can review and edit them. Entries are
 stems matched as prefixes of lower-cased tokens, because both languages inflect by suffix and we
@@ -17,7 +18,10 @@ from pathlib import Path
 import yaml
 
 LEXICON_PATH = Path(__file__).parent / "data" / "tone_lexicon.yaml"
-CATEGORIES = ("cooperative", "conflict", "alarm")
+CATEGORIES = ("cooperative", "conflict", "alarm", "threat", "shield")
+# Framing categories: they raise alarm; a negated one ("не угрожает", "угрозы нет") is dropped,
+# since a denial of danger is reassurance, not danger.
+FRAMING = ("alarm", "threat")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 # A negator right before a hit flips it ("не поддержал", "қолдау емес" is handled
 # by looking one token after as well, since Kazakh puts the negator after the word).
@@ -29,7 +33,7 @@ _NEG_AFTER_KK = 1
 class Hit:
     """One lexicon match in a text."""
 
-    category: str  # cooperative | conflict | alarm
+    category: str  # cooperative | conflict | alarm | threat
     term: str  # the surface words matched, lower case
     weight: float  # signed: a negated hit has a negative weight
     token_index: int
@@ -154,9 +158,16 @@ def find_hits(tokens: list[str], lang: str) -> list[Hit]:
         if matched is None:
             continue
         n = len(matched.stems)
-        sign = -1.0 if matched.category != "alarm" and _negated(tokens, i, lx, lang) else 1.0
-        hits.append(Hit(matched.category, " ".join(tokens[i : i + n]), sign * matched.weight, i))
         after = i + n
+        if matched.category == "shield":
+            continue
+        if matched.category in FRAMING:
+            if _negated(tokens, i, lx, lang) or _denied(tokens, i + n, lx):
+                continue
+            sign = 1.0
+        else:
+            sign = -1.0 if _negated(tokens, i, lx, lang) else 1.0
+        hits.append(Hit(matched.category, " ".join(tokens[i : i + n]), sign * matched.weight, i))
     return hits
 
 
@@ -173,13 +184,22 @@ def _negated(tokens: list[str], i: int, lx: _Lang, lang: str) -> bool:
         _is_negator(tokens[j], lx) for j in range(i + 1, min(len(tokens), i + 1 + _NEG_AFTER_KK)))
 
 
+def _denied(tokens: list[str], after: int, lx: _Lang) -> bool:
+    """A bare "нет"/"жоқ" right after a framing term denies it ("угрозы нет")."""
+    return after < len(tokens) and tokens[after] in lx.neg_exact and tokens[after] in _DENIALS
+
+
+_DENIALS = frozenset({"нет", "жоқ"})
+
+
 def lexicon_polarity(hits: list[Hit]) -> float:
-    """Signed cooperative-minus-conflict mass of some hits; alarm counts as conflict at half."""
+    """Signed cooperative-minus-conflict mass of some hits; a threat counts as conflict, alarm
+    as conflict at half."""
     score = 0.0
     for h in hits:
         if h.category == "cooperative":
             score += h.weight
-        elif h.category == "conflict":
+        elif h.category in ("conflict", "threat"):
             score -= h.weight
         else:
             score -= 0.5 * h.weight
@@ -187,4 +207,10 @@ def lexicon_polarity(hits: list[Hit]) -> float:
 
 
 def alarm_mass(hits: list[Hit]) -> float:
-    return sum(h.weight for h in hits if h.category == "alarm")
+    """Danger framing of some hits: alarm and threat terms alike."""
+    return sum(h.weight for h in hits if h.category in FRAMING)
+
+
+def threat_mass(hits: list[Hit]) -> float:
+    """Explicit threats of force among some hits."""
+    return sum(h.weight for h in hits if h.category == "threat")

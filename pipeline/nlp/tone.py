@@ -3,8 +3,10 @@
 * ``sentence_polarity``: Russian blends a sentence-level model (trained on RuSentNE-2023 by
   ``tone_train``, label = the sentence's dominant non-neutral target label) with the lexicon;
   Kazakh has only the lexicon.
-* ``document_tone``: sentence polarities aggregated over the document, plus an alarm score
-  from the density of threat-framing terms.
+* ``document_tone``: sentence polarities aggregated over the document, plus an alarm score:
+  the density of danger-framing terms over the piece, or its strongest explicit threat of
+  force (a strike, a target, a missile, nuclear weapons, mobilisation, an ultimatum) when that
+  is higher. One threat in a piece of cooperative wording is still a threat.
 
 Tone toward a target mention lives in ``target_tone``.
 """
@@ -129,6 +131,14 @@ ALARM_NEGATIVE = 0.6
 # long, so that one threat word in a 100-word note does not make it alarming.
 ALARM_DENSITY = 1.2
 ALARM_MIN_WORDS = 150
+# An explicit threat of force sets alarm by its strongest sentence (or headline): 1 - exp(-mass
+# / THREAT_SCALE), so one strong threat phrase (weight 2: "нанести удар", "ядерное оружие")
+# gives ~0.86 and a bare weapon word (0.6: "ракета") ~0.45. From THREAT_AT on, the piece
+# carries a threat: it is labelled negative, and its polarity is at most -THREAT_POLARITY
+# times that alarm, whatever cooperative wording surrounds it.
+THREAT_SCALE = 1.0
+THREAT_AT = 0.6
+THREAT_POLARITY = 0.5
 _BOUNDARY = "|"  # never produced by lexicon.tokenize
 # News puts its verdict up front: the headline and the lead sentence weigh more than the body.
 TITLE_WEIGHT = 2.0
@@ -146,6 +156,7 @@ def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
     # (polarity, sentence, position weight, shown as evidence)
     scored: list[tuple[float, str, float, bool]] = []
     all_hits: list[lexicon.Hit] = []
+    threat = 0.0  # the strongest unit's threat mass
     n_tokens = 0
     units = ([(title, TITLE_WEIGHT, False)] if title and title.strip() else []) + [
         (s, 1.0, True) for s in sents]
@@ -166,6 +177,7 @@ def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
         if in_text and not lead_done:
             pos_weight, lead_done = LEAD_WEIGHT, True
         all_hits += hits
+        threat = max(threat, lexicon.threat_mass(hits))
         n_tokens += len(tokens)
         scored.append((_polarity(tokens, lang, hits, model=model), s, pos_weight, in_text))
     if not scored:
@@ -174,7 +186,10 @@ def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
     weights = [w * (0.2 + abs(p)) for p, _, w, _ in scored]
     polarity = sum(w * p for w, (p, *_) in zip(weights, scored, strict=True)) / sum(weights)
     density = 100.0 * lexicon.alarm_mass(all_hits) / max(n_tokens, ALARM_MIN_WORDS)
-    alarm = 1.0 - math.exp(-density / ALARM_DENSITY)
+    peak = 1.0 - math.exp(-threat / THREAT_SCALE)
+    alarm = max(1.0 - math.exp(-density / ALARM_DENSITY), peak)
+    if peak >= THREAT_AT:
+        polarity = min(polarity, -THREAT_POLARITY * peak)
     label = label_for(polarity, alarm)
     top = sorted((x for x in scored if x[3]), key=lambda x: -abs(x[0]))[:3]
     mass: dict[str, float] = {}
