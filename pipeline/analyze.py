@@ -25,6 +25,7 @@ from pipeline.analysis.matcher import Hit, get_matcher
 from pipeline.analysis.relevance import score_relevance, sentence_spans
 from pipeline.analysis.topics import score_topics
 from pipeline.nlp import lang as langid
+from pipeline.nlp import names as entity_names
 from pipeline.nlp import target_tone
 from pipeline.nlp import tone as tone_model
 from pipeline.nlp.gazetteer import Gazetteer, link
@@ -80,6 +81,8 @@ class AnalysisResult:
     target_tones: list[TargetTone] = field(default_factory=list)
     evidence_terms: list[str] = field(default_factory=list)
     evidence_sentences: list[str] = field(default_factory=list)
+    # Entities as counted and shown (``Analyzer.entity_rows``): one row per name.
+    entity_groups: list[dict[str, Any]] = field(default_factory=list)
 
     def evidence_dict(self) -> dict[str, list[str]]:
         return {"terms": self.evidence_terms, "sentences": self.evidence_sentences}
@@ -102,15 +105,8 @@ class AnalysisResult:
         }
 
     def entity_rows(self) -> list[dict[str, Any]]:
-        """Entities grouped for storage: one row per canonical id (or normalised text)."""
-        counts: Counter[str] = Counter()
-        first: dict[str, EntitySpan] = {}
-        for e in self.entities:
-            key = e.canonical or f"{e.type}:{' '.join(e.text.lower().split())}"[:200]
-            counts[key] += 1
-            first.setdefault(key, e)
-        return [{"entity_key": k, "type": first[k].type, "canonical": first[k].canonical,
-                 "text": first[k].text[:500], "mentions": n} for k, n in counts.items()]
+        """Entities grouped for storage: one row per canonical id or normal form."""
+        return self.entity_groups
 
 
 class Analyzer:
@@ -123,6 +119,13 @@ class Analyzer:
         self.entities = entities
         self.matcher = get_matcher(profile)
         self.gazetteer = Gazetteer(profile.gazetteer_entries())
+        # Lower-cased names never counted as entities: agencies and channel signatures, plus
+        # whatever the caller adds (the names of the outlets in the store).
+        self.not_entities: set[str] = set(entity_names.not_entities())
+        # A name the tagger found but did not link (nested in a longer one, or inflected)
+        # is linked when its normal form is one of the profile's names.
+        self._by_alias = {" ".join(a.lower().replace("ё", "е").split()): e.id
+                          for e in profile.gazetteer_entries() for a in e.aliases}
         langid.load_models()
 
     def analyze(self, *, text: str, title: str = "", lang_hint: str | None = None,
@@ -148,7 +151,7 @@ class Analyzer:
         terms = list(dict.fromkeys([*rel.evidence_terms, *doc.terms]))
         return AnalysisResult(
             lang=lang, relevant=rel.relevant, relevance=rel.score, topics=topics,
-            partners=partners, entities=entities,
+            partners=partners, entities=entities, entity_groups=self.entity_rows(entities, lang),
             tone=Tone(label=doc.label, polarity=doc.polarity, alarm=doc.alarm),
             target_tones=target_tones, evidence_terms=terms[:20],
             evidence_sentences=sentences[:MAX_EVIDENCE_SENTENCES])
@@ -165,6 +168,43 @@ class Analyzer:
 
             spans = kk_ner.tag(text)
         return link(spans, self.gazetteer.find(text))
+
+    def entity_rows(self, entities: list[EntitySpan], lang: str) -> list[dict[str, Any]]:
+        """One row per name: a linked entity under its canonical id and the profile's name,
+        any other under its normal form (``Казахстана``, ``Казахстане``, ``РК`` -> one
+        ``Казахстан``); outlet names, signatures and lower-case words are left out."""
+        counts: Counter[str] = Counter()
+        shown: dict[str, tuple[str, str | None, str]] = {}
+        for e in entities:
+            if e.canonical:
+                key, text = e.canonical, self._display_name(e.canonical, lang) or e.text
+            else:
+                if not e.text[:1].isupper():
+                    continue  # a common word the tagger took for a name
+                text = entity_names.normal_form(e.text, e.type, lang)
+                if text.lower() in self.not_entities or e.text.lower() in self.not_entities:
+                    continue
+                key = entity_names.key_of(e.text, e.type, lang)
+                canonical = self._by_alias.get(key.split(":", 1)[1])
+                if canonical:
+                    key, text = canonical, self._display_name(canonical, lang) or text
+                    e = EntitySpan(start=e.start, end=e.end, type=e.type, text=e.text,
+                                   canonical=canonical)
+            counts[key] += 1
+            shown.setdefault(key, (e.type, e.canonical, text))
+        return [{"entity_key": k, "type": shown[k][0], "canonical": shown[k][1],
+                 "text": shown[k][2][:500], "mentions": n} for k, n in counts.items()]
+
+    def _display_name(self, canonical: str, lang: str) -> str | None:
+        item = self.profile.lookup(canonical)
+        names = getattr(item, "names", None)
+        if names is not None:
+            return names.kk if lang == "kk" else names.ru
+        aliases = getattr(item, "aliases", None)
+        if aliases is not None:
+            forms = aliases.kk if lang == "kk" else aliases.ru
+            return next((a for a in forms if "*" not in a and "(" not in a), None)
+        return None
 
     def _target_tone(self, text: str, start: int, end: int) -> TargetTone:
         label, score = target_tone.target_tone(text, start, end)

@@ -23,6 +23,7 @@ from pipeline.store.models import (
     AnalysisPartner,
     AnalysisTopic,
     Article,
+    Outlet,
 )
 from pipeline.store.upsert import upsert
 
@@ -58,6 +59,8 @@ def process(engine: Engine, analyzer: Analyzer, *, tz: ZoneInfo, batch_size: int
             limit: int | None = None, progress: Progress | None = None) -> ProcessSummary:
     version = analyzer.profile.version
     summary = ProcessSummary()
+    with engine.connect() as conn:  # a channel's own name or signature is not an entity
+        analyzer.not_entities.update(n.lower() for n in conn.scalars(select(Outlet.name)))
     total = count_pending(engine, version)
     if limit is not None:
         total = min(total, limit)

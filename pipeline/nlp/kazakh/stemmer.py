@@ -227,3 +227,22 @@ def stem(word: str) -> str:
     if not w.isalpha():
         return w
     return _strip(w)
+
+
+def strip_case(word: str) -> str:
+    """``word`` without its case ending, as written otherwise (Қазақстанның -> Қазақстан,
+    Республикасының -> Республикасы, НАТО-ның -> НАТО): the citation form of a name."""
+    if "-" in word:
+        head, _, tail = word.rpartition("-")
+        if head and _is_inflection(tail.lower()):
+            return head
+    low = unicodedata.normalize("NFC", word).lower().replace("ё", "е")
+    if low in _KEEP or not low.isalpha():
+        return word
+    shorter = _strip_one(low, _CASE)
+    if shorter is None or len(shorter) > len(word):
+        return word
+    # The stem may end unvoiced (ғ -> қ) where the suffix followed: keep the stem's letter.
+    tail = shorter[-1]
+    kept = word[: len(shorter)]
+    return kept if kept[-1].lower() == tail else kept[:-1] + (tail.upper() if kept[-1].isupper() else tail)
