@@ -36,11 +36,7 @@ def normal_form(text: str, etype: str, lang: str) -> str:
         return " ".join([*words[:-1], strip_case(words[-1])])
     parts = _SPLIT.split(text)  # words at even indexes, separators at odd ones
     words = parts[::2]
-    if etype == "PER":
-        new = _person(words)
-    else:
-        new = _phrase(words)
-    parts[::2] = new
+    parts[::2] = _person(words) if etype == "PER" else _phrase(words)
     return "".join(parts)
 
 
