@@ -182,7 +182,7 @@ class Analyzer:
                 if not e.text[:1].isupper():
                     continue  # a common word the tagger took for a name
                 text = entity_names.normal_form(e.text, e.type, lang)
-                if text.lower() in self.not_entities or e.text.lower() in self.not_entities:
+                if self._not_an_entity(text) or self._not_an_entity(e.text):
                     continue
                 key = entity_names.key_of(e.text, e.type, lang)
                 canonical = self._by_alias.get(key.split(":", 1)[1])
@@ -194,6 +194,15 @@ class Analyzer:
             shown.setdefault(key, (e.type, e.canonical, text))
         return [{"entity_key": k, "type": shown[k][0], "canonical": shown[k][1],
                  "text": shown[k][2][:500], "mentions": n} for k, n in counts.items()]
+
+    def _not_an_entity(self, text: str) -> bool:
+        """An outlet, agency or signature, alone or inside the span ("Канал Mash")."""
+        low = " ".join(text.lower().split())
+        if low in self.not_entities:
+            return True
+        words = set(low.split())
+        return any(len(n) >= 4 and (n in words or f" {n} " in f" {low} ")
+                   for n in self.not_entities)
 
     def _display_name(self, canonical: str, lang: str) -> str | None:
         item = self.profile.lookup(canonical)

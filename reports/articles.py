@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, or_, select
 
 from pipeline.aggregates import counted_topics, topics_and_partners
+from pipeline.nlp.names import term_key
 from pipeline.store.db import id_chunks
 from pipeline.store.models import (
     Analysis,
@@ -129,13 +130,13 @@ def week_articles(engine: Engine, *, profile_version: str, week_start: datetime,
 
 def baseline_terms(engine: Engine, *, profile_version: str, start: datetime,
                    end: datetime) -> set[str]:
-    """Evidence terms of the baseline's relevant articles (normalised to lower case)."""
+    """Evidence terms of the baseline's relevant articles, by ``names.term_key``."""
     seen: set[str] = set()
     with engine.connect() as conn:
         for (evidence,) in conn.execute(
                 select(Analysis.evidence).select_from(Article).join(Analysis, and_(
                     *_relevant_dated(profile_version, start, end)))):
-            seen.update(str(t).lower() for t in (evidence or {}).get("terms", []))
+            seen.update(term_key(str(t)) for t in (evidence or {}).get("terms", []))
     return seen
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from pipeline.nlp.names import is_name_like, term_key
 from reports.articles import WeekArticle, baseline_terms, new_entities
 from reports.labels import Labels
 from reports.model import ArticleRef, NewItem, OutletShare, SameShift, Shift
@@ -175,13 +176,17 @@ def whats_new(ctx: Context, *, baseline_start: datetime, baseline_end: datetime,
 
     known = baseline_terms(ctx.engine, profile_version=ctx.profile_version,
                            start=baseline_start, end=baseline_end)
-    term_stories: dict[str, list[WeekArticle]] = defaultdict(list)
+    term_stories: dict[str, dict[int, WeekArticle]] = defaultdict(dict)
     surface: dict[str, Counter[str]] = defaultdict(Counter)
     for a in stories.values():
+        # One key per term whatever its word form; single common words are not news.
         for term in dict.fromkeys(str(t) for t in a.evidence.get("terms", [])):
-            term_stories[term.lower()].append(a)
-            surface[term.lower()][term] += 1
-    fresh = [(k, v) for k, v in term_stories.items()
+            if not is_name_like(term):
+                continue
+            key = term_key(term)
+            term_stories[key].setdefault(a.id, a)
+            surface[key][term] += 1
+    fresh = [(k, list(v.values())) for k, v in term_stories.items()
              if k not in known and len(v) >= MIN_NEW_PIECES]
     fresh.sort(key=lambda kv: (-len(kv[1]), kv[0]))
     for key, arts in fresh[:MAX_NEW]:

@@ -155,3 +155,33 @@ def _person(words: list[str]) -> list[str]:
         new = _nominative(parses[0], plural=False)
         out.append(_cased(new, w) if new else w)
     return out
+
+
+# ---- evidence terms -----------------------------------------------------------------------
+
+_KK_LETTERS = frozenset("әғқңөұүһі")
+
+
+def term_key(term: str) -> str:
+    """One key per evidence term whatever its word forms: each word lower-cased and reduced
+    to its lemma (Russian) or stem (Kazakh), so that ``встрече`` and ``встречи`` are one."""
+    from pipeline.nlp.kazakh.stemmer import stem
+
+    words = term.lower().replace("ё", "е").split()
+    out = []
+    for w in words:
+        if _KK_LETTERS & set(w):
+            out.append(stem(w))
+        elif re.fullmatch(r"[а-я]+", w):
+            parses = _parses(w)
+            out.append(parses[0].normal_form.replace("ё", "е") if parses else w)
+        else:
+            out.append(w)
+    return " ".join(out)
+
+
+def is_name_like(term: str) -> bool:
+    """A term worth announcing as new: a phrase, a capitalised name, or a model designation
+    (``ядерный зонтик``, ``Орешник``, ``A400M``), not one common word (``участвовать``)."""
+    words = term.split()
+    return len(words) > 1 or term[:1].isupper() or bool(re.search(r"[0-9A-Za-z]", term))
