@@ -162,7 +162,8 @@ def find_hits(tokens: list[str], lang: str) -> list[Hit]:
         if matched.category == "shield":
             continue
         if matched.category in FRAMING:
-            if _negated(tokens, i, lx, lang) or _denied(tokens, i + n, lx):
+            if (_negated(tokens, i, lx, lang, reach=_FRAMING_REACH)
+                    or _denied(tokens, i + n, lang) or _refuted(tokens, i)):
                 continue
             sign = 1.0
         else:
@@ -175,21 +176,53 @@ def _is_negator(token: str, lx: _Lang) -> bool:
     return token in lx.neg_exact or bool(lx.neg_prefix and token.startswith(lx.neg_prefix))
 
 
-def _negated(tokens: list[str], i: int, lx: _Lang, lang: str) -> bool:
-    """A negator just before the token (Russian "не поддержал"), or for Kazakh also just
-    after it ("қолдау емес")."""
-    if any(_is_negator(tokens[j], lx) for j in range(max(0, i - _NEG_BEFORE), i)):
-        return True
+def _negated(tokens: list[str], i: int, lx: _Lang, lang: str, *, reach: int = _NEG_BEFORE) -> bool:
+    """A negator just before the token (Russian "не поддержал"; for danger framing up to
+    ``reach`` tokens before: "не представляют опасности"), or for Kazakh also just after it
+    ("қолдау емес")."""
+    for j in range(i - 1, max(-1, i - 1 - reach), -1):
+        if tokens[j] in _STOPS:
+            break
+        if _is_negator(tokens[j], lx):
+            return True
     return lang == "kk" and any(
         _is_negator(tokens[j], lx) for j in range(i + 1, min(len(tokens), i + 1 + _NEG_AFTER_KK)))
 
 
-def _denied(tokens: list[str], after: int, lx: _Lang) -> bool:
-    """A bare "нет"/"жоқ" right after a framing term denies it ("угрозы нет")."""
-    return after < len(tokens) and tokens[after] in lx.neg_exact and tokens[after] in _DENIALS
+# Danger framing is denied by what follows it within a few words ("угрозы паводка нет",
+# "размещения «Орешника» не будет", Kazakh "шабуыл жасауды жоспарламайды") or refuted by
+# what precedes it ("опровергли слухи о базе НАТО").
+_FRAMING_REACH = 2
+_DENY_REACH = 3
+_STOPS = frozenset({"|", "только", "лишь"})  # a sentence boundary; "не только угроза"
+_DENIALS = frozenset({"нет", "жоқ", "емес"})
+_DENIAL_PAIRS = frozenset({("не", "будет"), ("не", "планируется"), ("не", "планирует"),
+                           ("не", "планируют"), ("не", "было"), ("не", "существует")})
+# Kazakh negative verb forms: the negative -ма/-ме/-ба/-бе/-па/-пе before a person, tense or
+# participle ending (жоспарламайды, көрмейді, тартылмайды, болмайды, қалдырмаймыз).
+_KK_NEGATIVE_VERB = re.compile(r"(?:ма|ме|ба|бе|па|пе)(?:йды|йді|ймыз|йміз|йтын|йтін|ған|ген|сын|сін)$")
+_REFUTERS = ("опроверг", "фейк", "слух", "жоққа")
 
 
-_DENIALS = frozenset({"нет", "жоқ"})
+def _denied(tokens: list[str], after: int, lang: str) -> bool:
+    for j in range(after, min(len(tokens), after + _DENY_REACH)):
+        tok = tokens[j]
+        if tok in _STOPS:
+            return False
+        if tok in _DENIALS or (j + 1 < len(tokens) and (tok, tokens[j + 1]) in _DENIAL_PAIRS):
+            return True
+        if lang == "kk" and len(tok) > 6 and _KK_NEGATIVE_VERB.search(tok):
+            return True
+    return False
+
+
+def _refuted(tokens: list[str], i: int) -> bool:
+    for j in range(i - 1, max(-1, i - 1 - _DENY_REACH), -1):
+        if tokens[j] in _STOPS:
+            return False
+        if tokens[j].startswith(_REFUTERS):
+            return True
+    return False
 
 
 def lexicon_polarity(hits: list[Hit]) -> float:
