@@ -181,8 +181,8 @@ def _negated(tokens: list[str], i: int, lx: _Lang, lang: str, *, reach: int = _N
     ``reach`` tokens before: "не представляют опасности"), or for Kazakh also just after it
     ("қолдау емес")."""
     for j in range(i - 1, max(-1, i - 1 - reach), -1):
-        if tokens[j] in _STOPS:
-            break
+        if tokens[j] in _STOPS or tokens[j].startswith(_AFFIRMERS):
+            break  # "не исключает удара" affirms the strike
         if _is_negator(tokens[j], lx):
             return True
     return lang == "kk" and any(
@@ -202,6 +202,8 @@ _DENIAL_PAIRS = frozenset({("не", "будет"), ("не", "планирует�
 # participle ending (жоспарламайды, көрмейді, тартылмайды, болмайды, қалдырмаймыз).
 _KK_NEGATIVE_VERB = re.compile(r"(?:ма|ме|ба|бе|па|пе)(?:йды|йді|ймыз|йміз|йтын|йтін|ған|ген|сын|сін)$")
 _REFUTERS = ("опроверг", "фейк", "слух", "жоққа")
+# Negated, these affirm what follows: "не исключает удара", "не отрицает угрозы".
+_AFFIRMERS = ("исключ", "отрица", "скрыва")
 
 
 def _denied(tokens: list[str], after: int, lang: str) -> bool:
