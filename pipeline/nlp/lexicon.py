@@ -138,8 +138,7 @@ def find_hits(tokens: list[str], lang: str) -> list[Hit]:
         if i < after:
             continue
         tok = tokens[i]
-        if lx.blocked and tok.startswith(lx.blocked):
-            continue
+        blocked = bool(lx.blocked) and tok.startswith(lx.blocked)
         # Every prefix of the token may be the first stem of an entry; try the longest first so
         # "партнерств" wins over "партнер".
         matched: _Entry | None = None
@@ -148,6 +147,8 @@ def find_hits(tokens: list[str], lang: str) -> list[Hit]:
                 continue
             for entry in lx.by_first.get(tok[:cut], ()):
                 n = len(entry.stems)
+                if blocked and n == 1:
+                    continue  # a blocked token still starts a phrase ("жауап шаралары")
                 if i + n <= len(tokens) and all(
                     _stem_matches(s, tokens[i + k]) for k, s in enumerate(entry.stems)
                 ):
