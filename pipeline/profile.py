@@ -83,6 +83,7 @@ class Entity:
     aliases: Terms
     home: bool = False  # Kazakhstan's own state, officials, institutions
     partner: str | None = None  # the partner this person or body stands for
+    military: bool = False  # an armed force, defence ministry or arms maker: a defence matter
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -318,11 +319,12 @@ def _entity(d: Any, where: str) -> Entity:
     if not isinstance(d, dict):
         raise ProfileError(f"{where}: must be a mapping")
     _keys(d, where, required={"id", "type", "aliases"},
-          optional=frozenset({"home", "partner"}))
+          optional=frozenset({"home", "partner", "military"}))
     eid = _id(d, where)
     where = f"{where} ({eid})"
     return Entity(id=eid, type=_type(d, where), aliases=_terms(d["aliases"], f"{where}.aliases"),
-                  home=bool(d.get("home", False)), partner=d.get("partner"))
+                  home=bool(d.get("home", False)), partner=d.get("partner"),
+                  military=bool(d.get("military", False)))
 
 
 def _partner(d: Any, where: str) -> Partner:

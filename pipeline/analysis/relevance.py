@@ -211,6 +211,7 @@ def _add(window: _Window, hit: Hit, profile: Profile) -> None:
         entity = profile.lookup(hit.id)
         if isinstance(entity, Entity):
             window.home = window.home or entity.home
+            window.defence = window.defence or entity.military
             if entity.partner:
                 window.partners.add(entity.partner)
     elif kind == "defence":

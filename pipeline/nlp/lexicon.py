@@ -52,6 +52,7 @@ class _Lang:
     neg_exact: frozenset[str]  # negators written "=x"
     neg_prefix: tuple[str, ...]  # negators matched as prefixes
     blocked: tuple[str, ...]
+    drill: tuple[str, ...]  # first stems of words that mark an exercise
     # Lengths of the first stems: only token prefixes of these lengths can start an entry.
     cuts: tuple[int, ...]
     # Finds, in tokens joined by single spaces, every token that starts with some first stem
@@ -82,8 +83,9 @@ def _build(section: dict) -> _Lang:
     ordered = {k: tuple(sorted(v, key=lambda e: -len(e.stems))) for k, v in by_first.items()}
     negators = [normalise(n) for n in section.get("negators") or ()]
     blocked = tuple(normalise(b) for b in section.get("not") or ())
+    drill = tuple(normalise(d).split()[0] for d in section.get("drill") or ())
     return _Lang(ordered, frozenset(n[1:] for n in negators if n.startswith("=")),
-                 tuple(n for n in negators if not n.startswith("=")), blocked,
+                 tuple(n for n in negators if not n.startswith("=")), blocked, drill,
                  tuple(sorted({len(k) for k in ordered}, reverse=True)),
                  re.compile("(?:^| )" + _trie_pattern(ordered)))
 
@@ -203,6 +205,7 @@ _DENIAL_PAIRS = frozenset({("не", "будет"), ("не", "планирует�
 # participle ending (жоспарламайды, көрмейді, тартылмайды, болмайды, қалдырмаймыз).
 _KK_NEGATIVE_VERB = re.compile(r"(?:ма|ме|ба|бе|па|пе)(?:йды|йді|ймыз|йміз|йтын|йтін|ған|ген|сын|сін)$")
 _REFUTERS = ("опроверг", "фейк", "слух", "жоққа")
+_DRILL = ("учебн", "жоспарлы", "оқу-жаттығу")
 # Negated, these affirm what follows: "не исключает удара", "не отрицает угрозы".
 _AFFIRMERS = ("исключ", "отрица", "скрыва")
 
@@ -214,6 +217,8 @@ def _denied(tokens: list[str], after: int, lang: str) -> bool:
             return False
         if tok in _DENIALS or (j + 1 < len(tokens) and (tok, tokens[j + 1]) in _DENIAL_PAIRS):
             return True
+        if tok.startswith(_DRILL):
+            return True  # "тревога была учебной": a drill, not danger
         if lang == "kk" and len(tok) > 6 and _KK_NEGATIVE_VERB.search(tok):
             return True
     return False
@@ -245,6 +250,12 @@ def lexicon_polarity(hits: list[Hit]) -> float:
 def alarm_mass(hits: list[Hit]) -> float:
     """Danger framing of some hits: alarm and threat terms alike."""
     return sum(h.weight for h in hits if h.category in FRAMING)
+
+
+def is_drill(tokens: list[str], lang: str) -> bool:
+    """Does a sentence speak of an exercise (its threats are a rehearsed scenario)?"""
+    drill = _lang(lang).drill
+    return bool(drill) and any(t.startswith(drill) for t in tokens)
 
 
 def threat_mass(hits: list[Hit]) -> float:

@@ -137,6 +137,12 @@ ALARM_MIN_WORDS = 150
 # carries a threat: it is labelled negative, and its polarity is at most -THREAT_POLARITY
 # times that alarm, whatever cooperative wording surrounds it.
 THREAT_SCALE = 1.0
+# Danger framing without an explicit threat ("угроза", "провокация") adds to a unit's peak at
+# this share: a sentence dense with it is alarming however long the piece around it.
+ALARM_PEAK_SHARE = 0.5
+# A sentence about an exercise ("отработали уничтожение условного противника") rehearses a
+# conflict: its framing counts at this share.
+DRILL_SHARE = 0.3
 THREAT_AT = 0.6
 THREAT_POLARITY = 0.5
 _BOUNDARY = "|"  # never produced by lexicon.tokenize
@@ -177,7 +183,11 @@ def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
         if in_text and not lead_done:
             pos_weight, lead_done = LEAD_WEIGHT, True
         all_hits += hits
-        threat = max(threat, lexicon.threat_mass(hits))
+        framing = lexicon.threat_mass(hits) + ALARM_PEAK_SHARE * (
+            lexicon.alarm_mass(hits) - lexicon.threat_mass(hits))
+        if framing and lexicon.is_drill(tokens, lang):
+            framing *= DRILL_SHARE
+        threat = max(threat, framing)
         n_tokens += len(tokens)
         scored.append((_polarity(tokens, lang, hits, model=model), s, pos_weight, in_text))
     if not scored:
