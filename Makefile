@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip
 
-.PHONY: setup test bench lint clean help browser demo run
+.PHONY: setup test bench lint clean help browser demo run realweb
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ test: $(STAMP)-test+dev $(CHROMIUM)  ## run the test suite (starts its own Postg
 
 bench: $(STAMP)-test+dev  ## run the benchmarks in bench/ and print a table
 	$(BIN)/python bench/run.py
+
+realweb: $(STAMP)-test+dev  ## the crawler on ../shared/realweb: per-kind accuracy and every wrong check
+	$(BIN)/python -m tests.crawlers.realweb
 
 lint: $(STAMP)-test+dev  ## ruff
 	$(BIN)/ruff check .

@@ -37,7 +37,10 @@ class ArticleItem:
     text: str = ""
     author: str | None = None
     html: str | None = None
-    page_date: datetime | None = None
+    page_date: datetime | None = None      # from the page's markup
+    text_date: datetime | None = None      # written only in the page's visible text
+    description: str = ""                  # the page's own description (og/meta)
+    no_text: str | None = None             # why the extracted text is not an article
     listing_date: datetime | None = None
     listing_title: str | None = None
     listing_author: str | None = None

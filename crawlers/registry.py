@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -26,7 +27,7 @@ PAGINGS = ("date", "page")
 _ID = re.compile(r"^[a-z0-9_]+$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _OUTLET_KEYS = {"id", "name", "country", "languages", "group", "homepage", "endpoints",
-                "article", "notes", "active"}
+                "article", "notes", "active", "timezone"}
 _ENDPOINT_KEYS = {"url", "lang", "evidence", "role", "include", "paging", "link_selector",
                   "max_pages", "notes"}
 
@@ -70,6 +71,7 @@ class OutletSpec:
     article: ArticleHints = field(default_factory=ArticleHints)
     notes: str = ""
     active: bool = True
+    timezone: str | None = None         # IANA zone when the country's own zone is wrong
 
     def by_kind(self, kind: str) -> list[Endpoint]:
         return [e for e in self.endpoints if e.kind == kind]
@@ -151,11 +153,24 @@ def _outlet(entry: Any, errors: list[str]) -> OutletSpec | None:
     if not isinstance(hints, Mapping) or set(hints) - {"text_selector", "date_selector"}:
         errors.append("'article' may hold only text_selector and date_selector")
         hints = {}
+    timezone = entry.get("timezone")
+    if timezone is not None and not _valid_zone(timezone):
+        errors.append(f"timezone {timezone!r} is not an IANA time zone (e.g. Asia/Almaty)")
     return OutletSpec(
-        id=entry["id"], name=entry["name"], country=entry["country"],
+        id=entry["id"], name=entry["name"], country=entry["country"], timezone=timezone,
         languages=tuple(languages), group=entry["group"], homepage=entry.get("homepage"),
         endpoints=tuple(endpoints), article=ArticleHints(**hints),
         notes=str(entry.get("notes") or ""), active=bool(entry.get("active", True)))
+
+
+def _valid_zone(name: Any) -> bool:
+    if not isinstance(name, str):
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _endpoints(raw: Any, errors: list[str]) -> list[Endpoint]:

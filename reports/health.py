@@ -29,7 +29,7 @@ class HealthIssue:
     outlet_id: str
     outlet_name: str
     group: str
-    issue: str  # failed | not_crawled | silent | stale | undated
+    issue: str  # failed | not_crawled | silent | stale | garbled | undated
     detail: str  # numbers and the last error, for the analyst (not translated)
 
 
@@ -78,6 +78,13 @@ def source_health(engine: Engine, table: WeeklyTable, *, week_start: datetime,
             add("failed", f"{len(failed)}/{len(own)} runs failed" + (f"; last: {last}" if last else ""))
         if not own:
             add("not_crawled", "no crawl run this week")
+        garbled = [e for r in own for e in (r.errors or [])
+                   if isinstance(e, dict) and e.get("kind") == "bad_encoding"]
+        if garbled:
+            # Decoded to garbage in every encoding tried: nothing of it was stored, which a
+            # partial run would otherwise hide.
+            add("garbled", f"{len(garbled)} feeds or pages unreadable in any encoding; last: "
+                           f"{garbled[-1].get('url', '')}"[:300])
         series = table.series.get(("outlet", outlet_id))
         undated = table.undated.get(outlet_id)
         week_n = (series.articles[-1] if series else 0) + (undated[-1] if undated is not None else 0)
@@ -97,7 +104,7 @@ def source_health(engine: Engine, table: WeeklyTable, *, week_start: datetime,
         if undated is not None and undated[-1] > 0:
             add("undated", f"{int(undated[-1])} articles without a publication date "
                            "(kept out of the trends)")
-    order = {"failed": 0, "not_crawled": 1, "silent": 2, "stale": 3, "undated": 4}
+    order = {"failed": 0, "not_crawled": 1, "silent": 2, "stale": 3, "garbled": 4, "undated": 5}
     health.issues.sort(key=lambda i: (order[i.issue], i.outlet_id))
     return health
 

@@ -21,6 +21,12 @@ def tidy(text: str) -> str:
 class CleanPipeline(StepPipeline):
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
+        if item.no_text:
+            # Extraction judged the page's text not an article (a menu, a stub): counted by
+            # reason; the feed's summary may still stand in for it below.
+            self.stats.inc_value(f"steppewatch/no_text/{item.no_text}")
+            item.extra["no_text"] = item.no_text
+            item.text = ""
         item.text = tidy(item.text)
         item.title = tidy(item.title).replace("\n", " ")
         summary = tidy(item.listing_summary or "")
@@ -32,7 +38,7 @@ class CleanPipeline(StepPipeline):
         if not item.author and item.listing_author:
             item.author = item.listing_author
         if item.source_kind != "telegram" and len(item.text) < MIN_TEXT_CHARS:
-            raise drop(self.stats, "empty_text", item.url)
+            raise drop(self.stats, "no_text" if item.no_text else "empty_text", item.url)
         if not item.text:
             raise drop(self.stats, "empty_text", item.url)
         if not item.title:

@@ -1,4 +1,4 @@
-"""Date: pick the publication date by precedence (page > feed > URL > crawl), set aside
+"""Date: pick the publication date by precedence (page > feed > text > URL > crawl), set aside
 future dates with their reason, and drop articles dated outside the crawl's range."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ class DatePipeline(StepPipeline):
     def process_item(self, item: ArticleItem) -> ArticleItem:
         spider = self.crawler.spider
         choice = choose_date(page=item.page_date, feed=item.listing_date,
-                             url=date_from_url(item.listed_url), fetched_at=item.fetched_at)
+                             url=date_from_url(item.listed_url), fetched_at=item.fetched_at,
+                             text=item.text_date)
         item.published_at = choice.published_at
         item.date_source = choice.date_source
         self.stats.inc_value(f"steppewatch/date/{choice.date_source}")

@@ -17,9 +17,11 @@ import scrapy
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 from crawlers.context import CrawlContext
-from crawlers.dates import parse_date
+from crawlers.dates import outlet_zone, parse_date
+from crawlers.encoding import Choice, choose_encoding, codec_name
 from crawlers.errors import classify_failure
 from crawlers.extract import extract_article
 from crawlers.items import ArticleItem, Listing
@@ -138,23 +140,71 @@ class OutletSpiderBase(scrapy.Spider):
             self.record_error(response.url, "not_html",
                               f"content type {response.headers.get('Content-Type', b'').decode()}")
             return
+        response = self.decoded(response)
+        if response is None:
+            return
         html = response.text
-        extracted = extract_article(html)
-        text, page_date = extracted.text, extracted.page_date
+        zone = outlet_zone(self.outlet)
+        extracted = extract_article(html, zone=zone)
+        text, found = extracted.text, extracted.date
+        no_text = extracted.no_text
+        extra: dict[str, Any] = {}
         hints = self.outlet.article
         if hints.text_selector:
             hinted = "\n".join(t.strip() for t in response.css(hints.text_selector).css("::text")
                                .getall() if t.strip())
-            text = hinted or text
+            if hinted:
+                text, no_text = hinted, None
+        page_date = found.when if found and found.origin == "markup" else None
+        text_date = found.when if found and found.origin == "text" else None
         if hints.date_selector:
-            page_date = parse_date(response.css(hints.date_selector).get()) or page_date
+            page_date = parse_date(response.css(hints.date_selector).get(), zone=zone) or page_date
+        if found is not None:
+            extra["date_zone"] = found.zone
+        if extracted.lead_restored:
+            self.stat("extract/lead_restored")
+        if extracted.title_from == "h1":
+            self.stat("extract/title_from_h1")
         yield ArticleItem(
             outlet_id=self.outlet.id, source_kind=listing.source_kind, listed_url=listing.url,
             url=response.url, fetched_at=datetime.now(UTC), lang=listing.lang or self.default_lang,
             title=extracted.title, text=text, author=extracted.author, html=html,
-            page_date=page_date, listing_date=listing.published_at,
+            page_date=page_date, text_date=text_date, description=extracted.description,
+            no_text=no_text, listing_date=listing.published_at,
             listing_title=listing.title, listing_author=listing.author,
-            listing_summary=listing.summary)
+            listing_summary=listing.summary, extra=extra)
+
+    # --- encodings -----------------------------------------------------------------------
+
+    def choose_encoding(self, response: Response, *, declared: str | None,
+                        current: str | None) -> Choice | None:
+        """Settle the encoding of a page or feed between the server's charset and the
+        document's own declaration; None (after recording ``bad_encoding``) when no
+        candidate yields readable Cyrillic."""
+        header = http_content_type_encoding(
+            response.headers.get("Content-Type", b"").decode("latin-1"))
+        choice = choose_encoding(response.body, header=header, declared=declared,
+                                 current=current)
+        if choice.garbage:
+            self.record_error(response.url, "bad_encoding",
+                              f"no encoding yields readable text (header {header}, "
+                              f"declared {declared}, score {choice.score:.2f})")
+            return None
+        if choice.reason != "kept":
+            self.stat(f"encoding/{choice.reason}")
+            log.warning("%s: %s decoded as %s (header %s, declared %s, score %.2f)", self.name,
+                        response.url, choice.encoding, header, declared, choice.score or 0.0)
+        return choice
+
+    def decoded(self, response: TextResponse) -> TextResponse | None:
+        """The page decoded with the encoding that reads as language."""
+        choice = self.choose_encoding(response, declared=html_body_declared_encoding(
+            response.body), current=response.encoding)
+        if choice is None:
+            return None
+        if codec_name(response.encoding) != choice.encoding:
+            return response.replace(encoding=choice.encoding)
+        return response
 
     # --- bookkeeping ---------------------------------------------------------------------
 

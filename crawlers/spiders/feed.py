@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
 from scrapy.http import Request, Response
+from w3lib.encoding import http_content_type_encoding
 from w3lib.html import remove_tags
 
 from crawlers.dates import parse_date
@@ -33,12 +35,23 @@ class FeedSpider(OutletSpiderBase):
                             status=304, validators=Validators())
             return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        header = http_content_type_encoding(content_type)
+        choice = self.choose_encoding(response, declared=_declared(response.body),
+                                      current=header)
+        if choice is None:  # garbage in every encoding: reported, nothing listed
+            yield from self.fallbacks(endpoint)
+            return
+        if choice.reason != "kept" or header is None:
+            # feedparser follows the HTTP header over the XML declaration (RFC 3023); hand it
+            # the encoding that was found to read right.
+            content_type = f"{content_type.split(';')[0] or 'application/xml'}; " \
+                           f"charset={choice.encoding}"
         parsed = feedparser.parse(response.body, response_headers={"content-type": content_type})
         listings = [listing for entry in parsed.entries
                     if (listing := _listing(entry, endpoint, response.url)) is not None]
         damage = parsed.get("bozo_exception") if parsed.bozo else None
-        if isinstance(damage, feedparser.CharacterEncodingOverride):
-            damage = None  # the header and the XML declaration disagree; the text is fine
+        if isinstance(damage, feedparser.CharacterEncodingOverride | feedparser.NonXMLContentType):
+            damage = None  # the encoding was settled above (choose_encoding)
         if not listings:
             self.record_error(response.url, "parse_error" if damage else "empty_feed",
                               f"feed: {damage or 'no entries with a link'}")
@@ -54,6 +67,15 @@ class FeedSpider(OutletSpiderBase):
             if listing.published_at:
                 self.saw_date(listing.published_at)
         yield from self.article_requests(endpoint, listings)
+
+
+_XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
+
+
+def _declared(body: bytes) -> str | None:
+    """The encoding the feed's XML declaration names (after a BOM or a comment)."""
+    m = _XML_DECLARATION.search(body.lstrip(b"\xef\xbb\xbf")[:500])
+    return m.group(1).decode("ascii") if m else None
 
 
 def _validators(response: Response) -> Validators:

@@ -98,7 +98,7 @@ def _with_progress(app: AppContext, outlets: list[OutletSpec], start: datetime, 
 def summary_table(summary: CrawlSummary) -> Table:
     table = Table(title=f"crawl {summary.run_key} ({summary.seconds:.0f} s)")
     cols = ("outlet", "status", "listed", "skipped known", "fetched", "new", "syndicated",
-            "near-dup", "dropped", "errors", "newest")
+            "near-dup", "dropped", "no text", "re-decoded", "errors", "newest")
     for col in cols:
         table.add_column(col, justify="left" if col in ("outlet", "status") else "right")
     for run in summary.outlets:
@@ -109,6 +109,10 @@ def summary_table(summary: CrawlSummary) -> Table:
             str(c.get("fetched", 0)), str(c.get("stored/new", 0)),
             str(c.get("stored/syndicated", 0)), str(c.get("stored/near_duplicate", 0)),
             str(run.count("drop/")),
+            # pages judged not an article (menus, stubs) and pages or feeds whose declared
+            # charset was overruled: both are part of "dropped"/"new", shown apart for the
+            # operator
+            str(run.count("no_text/")), str(run.count("encoding/")),
             f"{len(run.errors)} ({', '.join(kinds)})" if run.errors else "0",
             run.newest_published_at.strftime("%Y-%m-%d") if run.newest_published_at else "-")
     return table

@@ -47,7 +47,7 @@ NAMING = {
 
 # Where an article's publication date came from, best first. `crawl` means no date was
 # found and the fetch time stands in: such articles are kept but never counted in trends.
-DATE_SOURCES = ("page", "feed", "url", "crawl")
+DATE_SOURCES = ("page", "feed", "text", "url", "crawl")
 ENDPOINT_KINDS = ("feed", "sitemap", "archive", "telegram")
 OUTLET_GROUPS = ("kz_state", "kz_independent", "ru_state", "ru_nationalist", "international",
                  "telegram")

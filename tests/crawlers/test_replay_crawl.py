@@ -35,6 +35,9 @@ def test_replay_crawl_matches_ground_truth(db_url: str, tmp_path) -> None:
                 "timeout", "oversize"} <= kinds
         assert all(e["url"] for e in faulty.errors)
         assert runs["sim_rubezh"].counts["error/robots_forbidden"] == truth["totals"]["robots_blocked"]
+        # A windows-1251 page served as UTF-8 (its <meta> says windows-1251) is re-decoded,
+        # counted, and never stored as U+FFFD garbage (issue 18, item 5).
+        assert faulty.counts.get("encoding/declared_over_header", 0) >= 1
         assert all(r.status in ("ok", "partial") for r in first.outlets)
 
         engine = create_engine(db_url)
@@ -47,6 +50,14 @@ def test_replay_crawl_matches_ground_truth(db_url: str, tmp_path) -> None:
             undated = conn.execute(select(func.count()).select_from(Article).where(
                 Article.outlet_id.in_(regular), Article.date_source == "crawl")).scalar_one()
         assert n == truth["totals"]["pieces"]
+        with engine.connect() as conn:
+            encoded = {url: (title, text) for url, title, text in conn.execute(
+                select(Article.url, Article.title, Article.text)
+                .where(Article.url.like("%/faults/cp1251/%")))}
+        cp1251 = {u: s for u, s in truth["faults"]["urls"].items() if "/faults/cp1251/" in u}
+        assert set(encoded) == set(cp1251)
+        for url, (title, text) in encoded.items():
+            assert "\ufffd" not in title + text and cp1251[url]["phrase"] in text, url
         # Syndicated copies fold into their story. Known weakness: a handful of templated
         # stories (same wording, other figures) are merged too; the bound keeps it small.
         stories = truth["totals"]["stories"]

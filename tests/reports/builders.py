@@ -190,7 +190,10 @@ def scenario(week: IsoWeek = WEEK, seed: int = 7) -> tuple[list[Story], list[Run
             - timedelta(days=3)),
         Run(outlet="eurasianet", started_at=local(week, 4), newest_published_at=local(week, 4),
             counts={"saved": 40, "duplicate": 3}),
-        Run(outlet="tsargrad", started_at=local(week, 4), newest_published_at=local(week, 4)),
+        # A feed unreadable in any encoding: nothing stored from it, the run only partial.
+        Run(outlet="tsargrad", started_at=local(week, 4), newest_published_at=local(week, 4),
+            status="partial", errors=[{"url": "https://tsargrad.example/rss",
+                                       "kind": "bad_encoding", "message": "no encoding"}]),
         Run(outlet="orda", started_at=local(week, 4), newest_published_at=local(week, 0, 3)),
     ]  # tg-kz: no run at all this week
     return stories, runs

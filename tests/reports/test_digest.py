@@ -82,7 +82,7 @@ def test_whats_new_and_source_health(world):
     assert not any(key in {"org:tur", "военное сотрудничество"} for _, key in new)
     issues = {(h.outlet, h.issue) for h in data.health}
     assert {("Vlast.kz", "failed"), ("Telegram KZ", "not_crawled"), ("Orda.kz", "silent"),
-            ("РИА Новости", "stale"), ("Eurasianet", "undated")} <= issues
+            ("РИА Новости", "stale"), ("Eurasianet", "undated"), ("Царьград", "garbled")} <= issues
     assert ("Казинформ", "stale") not in issues
     failed = next(h for h in data.health if h.issue == "failed")
     assert "HTTP 503" in failed.detail
