@@ -232,6 +232,21 @@ class BackfillCheckpoint(Base):
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class DirtyDay(Base):
+    """A local day whose analyses changed since its aggregates were last built.
+
+    Written in the same transaction as the analyses, removed in the transaction that
+    rebuilds the day: after any crash the next ``process`` rebuilds exactly these days.
+    ``marked_at`` changes on every mark, so a rebuild removes only the marks it has seen.
+    """
+
+    __tablename__ = "aggregate_dirty_days"
+
+    profile_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Digest(Base):
     """The weekly brief of one ISO week (e.g. ``2025-W24``)."""
 
