@@ -120,14 +120,26 @@ def _send_once(msg: EmailMessage, smtp: SmtpSettings, sender: str,
         client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
     else:
         client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
-    with client:
+    try:
         client.ehlo()
         if smtp.security == "starttls":
             client.starttls(context=context)
             client.ehlo()
         if smtp.username:
             client.login(smtp.username, smtp.password)
-        return client.send_message(msg, from_addr=sender, to_addrs=recipients)
+        refused = client.send_message(msg, from_addr=sender, to_addrs=recipients)
+    except BaseException:
+        client.close()
+        raise
+    # The server answered 250 to DATA: the digest is accepted. Nothing after this (a 421 to
+    # QUIT, a reset connection) can undo that, so it must never count as a failed send.
+    try:
+        client.quit()
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("SMTP %s:%s accepted the digest; closing the session failed: %s",
+                    smtp.host, smtp.port, _describe(exc))
+        client.close()
+    return refused
 
 
 def _describe(exc: BaseException) -> str:

@@ -52,7 +52,9 @@ ENDPOINT_KINDS = ("feed", "sitemap", "archive", "telegram")
 OUTLET_GROUPS = ("kz_state", "kz_independent", "ru_state", "ru_nationalist", "international",
                  "telegram")
 # sending: claimed by one delivery (others wait); outbox: written as files, no e-mail went out.
-DIGEST_STATUSES = ("rendered", "sending", "sent", "outbox", "failed")
+# ``unknown``: a run stopped after handing the digest to SMTP and before recording the answer;
+# it may have been delivered, so it is not sent again without --resend.
+DIGEST_STATUSES = ("rendered", "sending", "sent", "outbox", "failed", "unknown")
 AGG_DIMENSIONS = ("all", "topic", "partner")
 
 
@@ -266,6 +268,8 @@ class Digest(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # The Message-ID of the e-mail being sent, recorded before the SMTP conversation starts.
+    message_id: Mapped[str | None] = mapped_column(String(255))
 
 
 class DailyAggregate(Base):
