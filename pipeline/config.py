@@ -284,6 +284,9 @@ def _validate(s: Settings) -> None:
         raise ConfigError("digest.language: must be 'en' or 'ru'")
     if s.digest.baseline_weeks < 2:
         raise ConfigError("digest.baseline_weeks: at least 2 weeks are needed for a baseline")
+    for name, port in (("smtp.port", s.smtp.port), ("dashboard.port", s.dashboard.port)):
+        if not 0 <= port <= 65535:
+            raise ConfigError(f"{name}: {port} is not a port (0 .. 65535)")
     for addr in s.recipients:
         if "@" not in addr:
             raise ConfigError(f"recipients: '{addr}' is not an e-mail address")

@@ -86,6 +86,23 @@ def check_connection(engine: Engine) -> None:
         raise StoreError(f"database error: {exc}") from exc
 
 
+def database_problem(exc: SQLAlchemyError) -> str:
+    """One line an operator can act on, for a database error met under any command."""
+    orig = getattr(exc, "orig", None)
+    reason = (str(orig) if orig is not None else str(exc)).strip().splitlines()
+    reason_text = reason[0] if reason else type(exc).__name__
+    hints = {"file is not a database": "the database file is not an SQLite database",
+             "unable to open database file": "cannot open the SQLite database file (a "
+             "directory, or a folder that does not exist or cannot be read)",
+             "readonly database": "the database is read-only for this user",
+             "no such table": "the database has no steppewatch schema: run "
+             "`steppewatch db upgrade`"}
+    for needle, hint in hints.items():
+        if needle in reason_text:
+            return f"database: {hint} ({reason_text})"
+    return f"database: {reason_text}"
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One transaction: committed on success, rolled back on any error."""
