@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -130,16 +131,32 @@ def _as_dict(obj: Any, mask: bool) -> dict[str, Any]:
     return out
 
 
+_SECRET_PARAMS = re.compile(r"((?:^|[?&;\s])(?:password|passwd|pwd|pass|sslpassword|secret|token)=)"
+                            r"[^&;#]*", re.IGNORECASE)
+
+
+def url_has_password(url: str) -> bool:
+    return mask_url(url) != url
+
+
 def mask_url(url: str) -> str:
-    """Hide the password of a database URL (``user:secret@`` becomes ``user:********@``)."""
+    """Hide every password of a database URL: ``user:secret@`` becomes ``user:********@``
+    and ``?password=secret`` becomes ``?password=********``, whatever the characters."""
     scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
-        return url
-    creds, _, host = rest.rpartition("@")
-    if ":" in creds:
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:{MASK}@{host}"
-    return url
+    if not sep:
+        return _SECRET_PARAMS.sub(lambda m: m.group(1) + MASK, url)
+    path_start = len(rest)
+    for mark in "/?#":
+        at = rest.find(mark, rest.rfind("@") + 1 if "@" in rest else 0)
+        if at != -1:
+            path_start = min(path_start, at)
+    netloc, tail = rest[:path_start], rest[path_start:]
+    if "@" in netloc:
+        creds, _, host = netloc.rpartition("@")
+        if ":" in creds:
+            netloc = f"{creds.split(':', 1)[0]}:{MASK}@{host}"
+    tail = _SECRET_PARAMS.sub(lambda m: m.group(1) + MASK, tail)
+    return f"{scheme}://{netloc}{tail}"
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -168,6 +185,11 @@ def load_settings(
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
         _refuse_secrets(file_values, Settings, str(path))
+        if url_has_password(str(file_values.get("database_url") or "")):
+            raise ConfigError(
+                f"{path}: 'database_url' carries a password, a secret read only from the "
+                f"environment (set {ENV_PREFIX}DATABASE_URL, or use a .pgpass file); remove "
+                "it from the file")
         _merge(values, file_values)
         sources.append(str(path))
 

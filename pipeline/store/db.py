@@ -81,7 +81,10 @@ def check_connection(engine: Engine) -> None:
             conn.execute(text("SELECT 1"))
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StoreError(f"cannot reach the database at {engine.url.render_as_string()}: {reason}") from exc
+        from pipeline.config import mask_url
+
+        where = mask_url(engine.url.render_as_string(hide_password=False))
+        raise StoreError(f"cannot reach the database at {where}: {reason}") from exc
     except SQLAlchemyError as exc:
         raise StoreError(f"database error: {exc}") from exc
 

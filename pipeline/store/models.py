@@ -201,7 +201,8 @@ class CrawlRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(16))  # running | ok | partial | failed
+    status: Mapped[str] = mapped_column(String(16))  # running | ok | partial | failed | interrupted
+    worker: Mapped[str | None] = mapped_column(String(120))  # "host:pid" of the crawl process
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # outcome -> n
     errors: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{url, kind, message}]
     newest_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
