@@ -19,9 +19,11 @@ from typing import Any
 from flask import Flask, Response, render_template, request
 from plotly.offline import get_plotlyjs
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
 from pipeline.config import Settings
+from pipeline.store.db import database_problem
 from pipeline.store.models import OUTLET_GROUPS
 from reports.dashboard import export
 from reports.dashboard.auth import guard
@@ -111,6 +113,16 @@ def create_app(engine: Engine, settings: Settings, profile: Any, *,
         if request.path.startswith(("/api/", "/export/")):
             return {"error": "bad_request", "message": str(exc)}, 400
         return render_template("error.html", message=str(exc), status=400), 400
+
+    @app.errorhandler(SQLAlchemyError)
+    def _store_down(exc: SQLAlchemyError) -> tuple[Any, int]:
+        # The store is unusable (not a database, gone, locked): say so on every page, once
+        # in the log, rather than a bare 500.
+        message = database_problem(exc)
+        app.logger.error("dashboard: %s", message)
+        if request.path.startswith(("/api/", "/export/")):
+            return {"error": "store_unavailable", "message": message}, 503
+        return render_template("error.html", message=message, status=503), 503
 
     @app.errorhandler(Unanswerable)
     def _unanswerable(exc: Unanswerable) -> tuple[Any, int]:

@@ -74,7 +74,7 @@ def guard(request: Request, cfg: DashboardSettings) -> Response | None:
     if cfg.username and cfg.password and scheme.lower() == "basic":
         try:
             user, _, password = base64.b64decode(value.strip()).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
+        except (binascii.Error, ValueError):  # bad base64, non-ASCII header, not UTF-8
             user, password = "", ""
         if _same(user, cfg.username) and _same(password, cfg.password):
             return None
