@@ -40,6 +40,10 @@ class SmtpSettings:
     security: str = "starttls"  # starttls | ssl | none
     username: str = ""
     password: str = field(default="", metadata={"secret": True})
+    # Behind a TLS-terminating proxy: the session cookie is ``Secure`` although the proxy
+    # talks plain HTTP to us. Or trust ``X-Forwarded-Proto`` from these proxy addresses.
+    behind_tls: bool = False
+    trusted_proxies: tuple[str, ...] = ()
     sender: str = "steppewatch <steppewatch@localhost>"
     timeout: float = 30.0
     retries: int = 3
@@ -75,6 +79,10 @@ class DashboardSettings:
     token: str = field(default="", metadata={"secret": True})
     username: str = ""
     password: str = field(default="", metadata={"secret": True})
+    # Behind a TLS-terminating proxy: the session cookie is ``Secure`` although the proxy
+    # talks plain HTTP to us. Or trust ``X-Forwarded-Proto`` from these proxy addresses.
+    behind_tls: bool = False
+    trusted_proxies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
