@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,7 @@ from pipeline.store.models import (
     DailyAggregate,
     DirtyDay,
     Outlet,
+    StoreVersion,
     first_copy,
 )
 from pipeline.store.upsert import upsert
@@ -75,11 +77,22 @@ def rebuild(session: Session, *, profile_version: str, days: Iterable[date],
     wanted = sorted(set(days))
     if not wanted:
         return 0
+    bump_version(session)
     written = 0
     # Contiguous runs of days keep each query a simple range scan on published_at.
     for first, last in _runs(wanted):
         written += _rebuild_range(session, profile_version, first, last, tz)
     return written
+
+
+def bump_version(session: Session, name: str = "aggregates") -> None:
+    """Count one more change of the aggregates (in the transaction that makes it)."""
+    table = StoreVersion.__table__
+    ins = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)
+    now = datetime.now(UTC)
+    stmt = ins(table).values(name=name, version=1, changed_at=now)
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=["name"], set_={"version": table.c.version + 1, "changed_at": now}))
 
 
 def mark_dirty(session: Session, *, profile_version: str, days: Iterable[date]) -> None:

@@ -250,6 +250,17 @@ class DirtyDay(Base):
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class StoreVersion(Base):
+    """A counter per kind of derived data, bumped in the transaction that rewrites it (the
+    aggregates): readers such as the dashboard cache their answers per version."""
+
+    __tablename__ = "store_versions"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Digest(Base):
     """The weekly brief of one ISO week (e.g. ``2025-W24``)."""
 
