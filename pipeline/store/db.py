@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 
 class StoreError(RuntimeError):
@@ -51,8 +52,11 @@ def _sqlite_engine(parsed, *, read_only: bool, echo: bool) -> Engine:
             if not path.is_file():
                 raise StoreError(f"SQLite database not found: {path}")
             uri = f"file:{path.resolve()}?mode=ro"
+            # A pool of file connections shared by threads: the default for a creator-made
+            # "sqlite://" engine would be one connection per thread, closed under the feet
+            # of a sixth thread (a dashboard serving many readers).
             engine = create_engine(
-                "sqlite://", echo=echo,
+                "sqlite://", echo=echo, poolclass=QueuePool, pool_size=8, max_overflow=56,
                 creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False,
                                                 timeout=30))
         else:
