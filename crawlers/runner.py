@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import inspect
+
 from crawlers.registry import OutletSpec
 from crawlers.runs import RunSummary, mark_interrupted, process_alive, read_runs
 from pipeline.config import Settings
@@ -108,7 +110,8 @@ def crawl(settings: Settings, outlets: Sequence[OutletSpec], since: datetime, un
         log_path = log_dir / f"{run_key}.log"
     engine = make_engine(settings.effective_database_url)
     try:
-        mark_interrupted(engine)
+        if inspect(engine).has_table("crawl_runs"):  # a fresh database gets it in the worker
+            mark_interrupted(engine)
     finally:
         engine.dispose()
     remove_stale_jobs()
