@@ -4,6 +4,7 @@ process itself (c)."""
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import os
 import signal
@@ -180,3 +181,21 @@ def test_a_claim_killed_before_sending_is_taken_over(world, smtp_server, tmp_pat
     later = datetime.now(UTC) + SENDING_STALE * 2
     assert deliver(world, settings, WEEK, profile_version=PV, now=later).status == "sent"
     assert len(inbox.messages) == 2
+
+
+def test_the_weekly_task_fails_loudly_on_an_unknown_week(world, smtp_server, tmp_path):
+    from pipeline.tasks import TaskError, weekly_digest
+
+    inbox = Inbox()
+    settings = _settings(tmp_path, smtp_server(inbox))
+    start, end = WEEK.bounds(settings.tz)
+    with session_scope(world) as s:
+        s.add(Digest(week=str(WEEK), period_start=start, period_end=end, profile_version=PV,
+                     status="unknown", subject="", recipients=[], html="", text="",
+                     summary={}, rendered_at=datetime.now(UTC), attempts=1,
+                     message_id="<x@steppewatch>"))
+    settings = dataclasses.replace(settings, database_url=str(world.url.render_as_string(
+        hide_password=False)))
+    with pytest.raises(TaskError, match="may already have been delivered"):
+        weekly_digest(end + SENDING_STALE, settings=settings)
+    assert inbox.messages == []
