@@ -132,6 +132,14 @@ def _send(engine: Engine, settings: Settings, week: IsoWeek, *, profile_version:
     try:
         report = send_smtp(msg, settings.smtp, recipients, sleep=sleep)
     except DeliveryError as exc:
+        if exc.maybe_sent:  # handed over, no answer: maybe delivered, never resent by itself
+            accepted.append(True)
+            _record(engine, key, status="unknown", sent_at=None, attempts=exc.attempts,
+                    error=str(exc), delivery=None, summary=summary)
+            log.error("digest %s may have been delivered: %s", key, exc)
+            return DeliveryResult(week=key, status="unknown", subject=rendered.subject,
+                                  recipients=recipients, attempts=exc.attempts,
+                                  shifts=len(data.shifts), message_id=message_id)
         _record(engine, key, status="failed", sent_at=None, attempts=exc.attempts,
                 error=str(exc), delivery=None, summary=summary)
         log.error("digest %s not sent: %s", key, exc)

@@ -199,3 +199,25 @@ def test_the_weekly_task_fails_loudly_on_an_unknown_week(world, smtp_server, tmp
     with pytest.raises(TaskError, match="may already have been delivered"):
         weekly_digest(end + SENDING_STALE, settings=settings)
     assert inbox.messages == []
+
+
+class HangUpAfterData(Inbox):
+    """Takes the whole message, then drops the connection instead of answering."""
+
+    async def handle_DATA(self, server, session, envelope):
+        await super().handle_DATA(server, session, envelope)
+        server.transport.close()
+        return "250 never heard"
+
+
+def test_no_answer_to_a_complete_message_is_unknown_not_retried(world, smtp_server,
+                                                                tmp_path):
+    inbox = HangUpAfterData()
+    settings = _settings(tmp_path, smtp_server(inbox), retries=3)
+    result = deliver(world, settings, WEEK, profile_version=PV, sleep=lambda s: None)
+    assert result.status == "unknown" and len(inbox.messages) == 1
+    row = _row(world)
+    assert row.status == "unknown" and row.message_id == _message_id(inbox.messages[0][1])
+    assert "before the answer" in row.error
+    assert deliver(world, settings, WEEK, profile_version=PV).status == "unknown"
+    assert len(inbox.messages) == 1
