@@ -82,3 +82,12 @@ def test_unwritable_outbox(tmp_path):
     assert _sw(tmp_path, "db", "upgrade").returncode == 0
     proc = _sw(tmp_path, "digest", "--week", "2025-W24", "--preview")
     _one_line(proc, 1, "digest-2025-W24-preview.eml")
+
+
+@pytest.mark.postgres
+def test_digest_on_a_read_only_database(tmp_path, pg_url):
+    assert _sw(tmp_path, "db", "upgrade", db=pg_url).returncode == 0
+    read_only = pg_url + "?options=-c%20default_transaction_read_only%3Don"
+    proc = _sw(tmp_path, "digest", "--week", "2025-W24", "--send", db=read_only)
+    _one_line(proc, 1, "read-only transaction")
+    assert proc.stderr.count("\n") <= 2

@@ -102,6 +102,7 @@ def database_problem(exc: SQLAlchemyError) -> str:
              "unable to open database file": "cannot open the SQLite database file (a "
              "directory, or a folder that does not exist or cannot be read)",
              "readonly database": "the database is read-only for this user",
+             "read-only transaction": "the database is read-only for this connection",
              "no such table": "the database has no steppewatch schema: run "
              "`steppewatch db upgrade`"}
     for needle, hint in hints.items():
