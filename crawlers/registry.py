@@ -256,6 +256,8 @@ def load_manifest(url: str, *, timeout: float = 10.0) -> list[OutletSpec]:
     import urllib.request
 
     manifest = url.rstrip("/") + "/replay/outlets.yaml"
+    if not manifest.startswith(("http://", "https://")):
+        raise RegistryError(f"not a replay web URL: {url!r} (expected http://HOST:PORT)")
     try:
         with urllib.request.urlopen(manifest, timeout=timeout) as response:
             text = response.read().decode("utf-8")

@@ -19,10 +19,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import inspect
+
 from crawlers.registry import OutletSpec
-from crawlers.runs import RunSummary, read_runs
+from crawlers.runs import RunSummary, mark_interrupted, process_alive, read_runs
 from pipeline.config import Settings
 from pipeline.store.db import make_engine
+
+JOB_PREFIX = "steppewatch-crawl-"
+
+
+def remove_stale_jobs() -> int:
+    """Remove job files left in the temp folder by crawls whose process died."""
+    removed = 0
+    for path in Path(tempfile.gettempdir()).glob(f"{JOB_PREFIX}*.json"):
+        pid = path.name.removeprefix(JOB_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or not process_alive(int(pid)):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 class CrawlError(RuntimeError):
@@ -93,8 +108,16 @@ def crawl(settings: Settings, outlets: Sequence[OutletSpec], since: datetime, un
         log_dir = settings.var_dir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         log_path = log_dir / f"{run_key}.log"
-    # The job holds the database URL (maybe with a password): readable by the owner only.
-    fd, job_path = tempfile.mkstemp(prefix="steppewatch-crawl-", suffix=".json")
+    engine = make_engine(settings.effective_database_url)
+    try:
+        if inspect(engine).has_table("crawl_runs"):  # a fresh database gets it in the worker
+            mark_interrupted(engine)
+    finally:
+        engine.dispose()
+    remove_stale_jobs()
+    # The job holds the database URL (maybe with a password): readable by the owner only,
+    # removed by the worker once read, here at exit, or by the next crawl if both died.
+    fd, job_path = tempfile.mkstemp(prefix=f"{JOB_PREFIX}{os.getpid()}-", suffix=".json")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(job, fh, ensure_ascii=False)

@@ -3,9 +3,11 @@ with the counts by outcome and the errors seen."""
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -15,16 +17,49 @@ from pipeline.store.models import CrawlRun
 from pipeline.store.upsert import upsert
 
 STAT_PREFIX = "steppewatch/"
+RUNNING_STALE = timedelta(days=1)  # far longer than any crawl of one outlet
 MAX_ERRORS = 200  # a broken site can fail thousands of times; the first ones tell the story
 
 
 def open_run(engine: Engine, *, run_key: str, outlet_id: str, since: datetime,
              until: datetime) -> None:
     row = {"run_key": run_key, "outlet_id": outlet_id, "started_at": datetime.now(UTC),
-           "since": since, "until": until, "status": "running", "counts": {}, "errors": []}
+           "since": since, "until": until, "status": "running", "counts": {}, "errors": [],
+           "worker": f"{socket.gethostname()}:{os.getpid()}"}
     with session_scope(engine) as session:
         upsert(session, CrawlRun, [row], key=["outlet_id", "run_key"],
-               update=["started_at", "since", "until", "status"])
+               update=["started_at", "since", "until", "status", "worker"])
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def mark_interrupted(engine: Engine, *, now: datetime | None = None) -> int:
+    """Close the ``running`` rows whose crawl process is dead (killed, or its machine
+    rebooted) as ``interrupted``; returns how many. A process on this host is checked; one
+    elsewhere (or unknown) counts as dead once its run is older than ``RUNNING_STALE``."""
+    now = now or datetime.now(UTC)
+    host = socket.gethostname()
+    dead = []
+    with session_scope(engine) as session:
+        for run in session.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
+            where, _, pid = (run.worker or "").rpartition(":")
+            if where == host and pid.isdigit():
+                gone = not process_alive(int(pid))
+            else:
+                gone = run.started_at < now - RUNNING_STALE
+            if gone:
+                run.status = "interrupted"
+                run.finished_at = now
+                dead.append(run.id)
+    return len(dead)
 
 
 def counts_from_stats(stats: Mapping[str, Any]) -> dict[str, int]:

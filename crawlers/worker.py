@@ -55,7 +55,9 @@ def run_job(job: dict[str, Any]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    job = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    path = Path(argv[1])
+    job = json.loads(path.read_text(encoding="utf-8"))
+    path.unlink(missing_ok=True)  # it holds the database URL: gone as soon as it is read
     run_job(job)
     return 0
 

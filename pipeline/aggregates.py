@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,9 @@ from pipeline.store.models import (
     AnalysisTopic,
     Article,
     DailyAggregate,
+    DirtyDay,
     Outlet,
+    StoreVersion,
     first_copy,
 )
 from pipeline.store.upsert import upsert
@@ -74,11 +77,51 @@ def rebuild(session: Session, *, profile_version: str, days: Iterable[date],
     wanted = sorted(set(days))
     if not wanted:
         return 0
+    bump_version(session)
     written = 0
     # Contiguous runs of days keep each query a simple range scan on published_at.
     for first, last in _runs(wanted):
         written += _rebuild_range(session, profile_version, first, last, tz)
     return written
+
+
+def bump_version(session: Session, name: str = "aggregates") -> None:
+    """Count one more change of the aggregates (in the transaction that makes it)."""
+    table = StoreVersion.__table__
+    ins = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)
+    now = datetime.now(UTC)
+    stmt = ins(table).values(name=name, version=1, changed_at=now)
+    session.execute(stmt.on_conflict_do_update(
+        index_elements=["name"], set_={"version": table.c.version + 1, "changed_at": now}))
+
+
+def mark_dirty(session: Session, *, profile_version: str, days: Iterable[date]) -> None:
+    """Record that these days' analyses changed, in the caller's (the analyses') transaction."""
+    now = datetime.now(UTC)
+    upsert(session, DirtyDay, [{"profile_version": profile_version, "day": d, "marked_at": now}
+                               for d in sorted(set(days))],
+           key=["profile_version", "day"], update=["marked_at"])
+
+
+def dirty_days(session: Session, profile_version: str) -> list[date]:
+    return list(session.scalars(select(DirtyDay.day).where(
+        DirtyDay.profile_version == profile_version).order_by(DirtyDay.day)))
+
+
+def rebuild_dirty(session: Session, *, profile_version: str, tz: ZoneInfo,
+                  also: Iterable[date] = ()) -> int:
+    """Rebuild every day marked dirty (plus ``also``) and clear the marks seen; returns the
+    number of days rebuilt. A mark renewed meanwhile by another writer stays for its own
+    rebuild, so concurrent runs never lose a day."""
+    marks = session.execute(select(DirtyDay.day, DirtyDay.marked_at).where(
+        DirtyDay.profile_version == profile_version)).all()
+    days = {d for d, _ in marks} | set(also)
+    rebuild(session, profile_version=profile_version, days=days, tz=tz)
+    for d, marked_at in marks:
+        session.execute(delete(DirtyDay).where(
+            DirtyDay.profile_version == profile_version, DirtyDay.day == d,
+            DirtyDay.marked_at == marked_at))
+    return len(days)
 
 
 def _runs(days: list[date]) -> list[tuple[date, date]]:

@@ -3,8 +3,10 @@
 The period is cut into chunks of days (a week by default). Each chunk is one crawl of every
 outlet that still has days to collect in it: sitemaps, date archives and Telegram pagination
 reach the past, and the crawler skips URLs it already stored. An outlet-day is checkpointed
-when the outlet's crawl of its chunk ended without failing, so that after Ctrl-C or a crash a
-rerun continues with what is missing; a rerun over a finished range collects nothing.
+only when the outlet's crawl of its chunk fetched everything it listed in its range: no
+failure, no paging depth or endpoint limit reached, no request failed for a reason that may
+pass (see ``complete``), so that after Ctrl-C, a crash or a flaky site a rerun continues with
+what is missing; a rerun over a finished range collects nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy import Engine, select
 
 from crawlers.registry import OutletSpec
 from crawlers.runner import CrawlEvent, CrawlSummary, crawl
+from crawlers.runs import RunSummary
 from pipeline.aggregates import day_bounds
 from pipeline.config import Settings
 from pipeline.store.db import session_scope
@@ -149,8 +152,24 @@ def collect(settings: Settings, engine: Engine, outlets: Sequence[OutletSpec], d
     return summary
 
 
+# Counts saying that a crawl left listed or listable items of its range behind (a paging
+# depth or a per-endpoint limit reached, a request that failed for a reason that may pass):
+# its days are not checkpointed, a rerun goes on. Permanent refusals (robots.txt, 404) are
+# final answers and do not hold a checkpoint back.
+INCOMPLETE = ("incomplete/", "skip/sitemap_over_limit", "error/http_5", "error/http_429",
+              *(f"error/{kind}" for kind in ("timeout", "truncated_body", "dns",
+                                             "connection_refused", "connection_lost",
+                                             "no_response", "response_failed", "cancelled")))
+
+
+def complete(run: RunSummary) -> bool:
+    """Did this outlet's crawl of a chunk fetch everything its range listed?"""
+    return run.status != "failed" and not any(run.count(p) for p in INCOMPLETE)
+
+
 def _tally(summary: BackfillSummary, result: CrawlSummary) -> list[str]:
-    """Add a chunk's per-outlet counts; return the outlets whose chunk is complete."""
+    """Add a chunk's per-outlet counts; return the outlets whose chunk is complete: it did
+    not fail and fetched everything it listed in its range."""
     ok = []
     for run in result.outlets:
         t = summary.outlets.setdefault(run.outlet_id, OutletTally(outlet_id=run.outlet_id))
@@ -158,7 +177,7 @@ def _tally(summary: BackfillSummary, result: CrawlSummary) -> list[str]:
         t.syndicated += run.counts.get("stored/syndicated", 0)
         t.near_duplicate += run.counts.get("stored/near_duplicate", 0)
         t.errors += len(run.errors)
-        if run.status == "failed":
+        if not complete(run):
             t.chunks_failed += 1
         else:
             t.chunks_done += 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,10 @@ class SmtpSettings:
     security: str = "starttls"  # starttls | ssl | none
     username: str = ""
     password: str = field(default="", metadata={"secret": True})
+    # Behind a TLS-terminating proxy: the session cookie is ``Secure`` although the proxy
+    # talks plain HTTP to us. Or trust ``X-Forwarded-Proto`` from these proxy addresses.
+    behind_tls: bool = False
+    trusted_proxies: tuple[str, ...] = ()
     sender: str = "steppewatch <steppewatch@localhost>"
     timeout: float = 30.0
     retries: int = 3
@@ -74,6 +79,10 @@ class DashboardSettings:
     token: str = field(default="", metadata={"secret": True})
     username: str = ""
     password: str = field(default="", metadata={"secret": True})
+    # Behind a TLS-terminating proxy: the session cookie is ``Secure`` although the proxy
+    # talks plain HTTP to us. Or trust ``X-Forwarded-Proto`` from these proxy addresses.
+    behind_tls: bool = False
+    trusted_proxies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,16 +139,32 @@ def _as_dict(obj: Any, mask: bool) -> dict[str, Any]:
     return out
 
 
+_SECRET_PARAMS = re.compile(r"((?:^|[?&;\s])(?:password|passwd|pwd|pass|sslpassword|secret|token)=)"
+                            r"[^&;#]*", re.IGNORECASE)
+
+
+def url_has_password(url: str) -> bool:
+    return mask_url(url) != url
+
+
 def mask_url(url: str) -> str:
-    """Hide the password of a database URL (``user:secret@`` becomes ``user:********@``)."""
+    """Hide every password of a database URL: ``user:secret@`` becomes ``user:********@``
+    and ``?password=secret`` becomes ``?password=********``, whatever the characters."""
     scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
-        return url
-    creds, _, host = rest.rpartition("@")
-    if ":" in creds:
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:{MASK}@{host}"
-    return url
+    if not sep:
+        return _SECRET_PARAMS.sub(lambda m: m.group(1) + MASK, url)
+    path_start = len(rest)
+    for mark in "/?#":
+        at = rest.find(mark, rest.rfind("@") + 1 if "@" in rest else 0)
+        if at != -1:
+            path_start = min(path_start, at)
+    netloc, tail = rest[:path_start], rest[path_start:]
+    if "@" in netloc:
+        creds, _, host = netloc.rpartition("@")
+        if ":" in creds:
+            netloc = f"{creds.split(':', 1)[0]}:{MASK}@{host}"
+    tail = _SECRET_PARAMS.sub(lambda m: m.group(1) + MASK, tail)
+    return f"{scheme}://{netloc}{tail}"
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -168,6 +193,11 @@ def load_settings(
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
         _refuse_secrets(file_values, Settings, str(path))
+        if url_has_password(str(file_values.get("database_url") or "")):
+            raise ConfigError(
+                f"{path}: 'database_url' carries a password, a secret read only from the "
+                f"environment (set {ENV_PREFIX}DATABASE_URL, or use a .pgpass file); remove "
+                "it from the file")
         _merge(values, file_values)
         sources.append(str(path))
 
@@ -284,6 +314,9 @@ def _validate(s: Settings) -> None:
         raise ConfigError("digest.language: must be 'en' or 'ru'")
     if s.digest.baseline_weeks < 2:
         raise ConfigError("digest.baseline_weeks: at least 2 weeks are needed for a baseline")
+    for name, port in (("smtp.port", s.smtp.port), ("dashboard.port", s.dashboard.port)):
+        if not 0 <= port <= 65535:
+            raise ConfigError(f"{name}: {port} is not a port (0 .. 65535)")
     for addr in s.recipients:
         if "@" not in addr:
             raise ConfigError(f"recipients: '{addr}' is not an e-mail address")

@@ -1,7 +1,9 @@
 """The process stage: analyse stored articles that have no result for the current profile
 version (or whose text changed since), store the results, and rebuild the daily aggregates
 of the days they touch. Batches commit one at a time, so an interrupted run loses at most
-one batch of work and a rerun picks up exactly what is missing.
+one batch of work and a rerun picks up exactly what is missing. Each batch marks its days
+dirty in its own transaction (``aggregate_dirty_days``) and the final rebuild clears the
+marks, so after a crash at any point the rerun rebuilds every day left stale.
 """
 
 from __future__ import annotations
@@ -86,16 +88,19 @@ def process(engine: Engine, analyzer: Analyzer, *, tz: ZoneInfo, batch_size: int
                     summary.errors.append(f"article {art.id} ({art.canonical_url}): {exc!r}")
                     log.exception("analysis failed for article %s", art.id)
             _store(s, version, results)
-            for art, res in results:
+            days = {aggregates.local_day(art.published_at, tz) for art, _ in results}
+            # Same transaction as the analyses: a crash after this commit leaves the days
+            # marked, and the next run rebuilds them even if nothing is left to analyse.
+            aggregates.mark_dirty(s, profile_version=version, days=days)
+            touched |= days
+            for _, res in results:
                 summary.analysed += 1
                 summary.relevant += res.relevant
-                touched.add(aggregates.local_day(art.published_at, tz))
         if progress:
             progress(summary.analysed + summary.failed, total)
-    if touched:
-        with session_scope(engine) as s:
-            aggregates.rebuild(s, profile_version=version, days=touched, tz=tz)
-        summary.days_rebuilt = len(touched)
+    with session_scope(engine) as s:
+        summary.days_rebuilt = aggregates.rebuild_dirty(s, profile_version=version, tz=tz,
+                                                         also=touched)
     return summary
 
 
@@ -104,6 +109,7 @@ def rebuild_aggregates(engine: Engine, version: str, tz: ZoneInfo) -> int:
     with session_scope(engine) as s:
         days = aggregates.all_days(s, tz)
         aggregates.rebuild(s, profile_version=version, days=days, tz=tz)
+        aggregates.rebuild_dirty(s, profile_version=version, tz=tz)
     return len(days)
 
 

@@ -203,6 +203,12 @@ def weekly_digest(interval_end: datetime | None, *, smtp_conn_id: str | None = N
               "attempts": delivered.attempts, "shifts": delivered.shifts,
               "paths": [str(p) for p in delivered.paths]}
     log.info("digest %s", result)
+    if delivered.status == "unknown":
+        # Maybe delivered by a run that died after handing it over: never resent by a retry;
+        # the failure (and its e-mail) asks a person to check and to use --resend.
+        raise TaskError(f"digest {delivered.week} may already have been delivered (Message-ID "
+                        f"{delivered.message_id}); check the mailboxes, then "
+                        "`steppewatch digest --resend` if it did not arrive")
     return result
 
 

@@ -32,11 +32,44 @@ RETRY_BASE_SECONDS = 2.0  # waits 2, 4, 8 ... seconds between attempts
 
 
 class DeliveryError(RuntimeError):
-    """The digest could not be delivered; the message says why, ``attempts`` how often we tried."""
+    """The digest could not be delivered; the message says why, ``attempts`` how often we tried.
+    ``maybe_sent``: the whole message had been handed over when the session broke, before the
+    server's answer: it may have been accepted, so it must not be sent again by itself."""
 
-    def __init__(self, message: str, *, attempts: int = 0) -> None:
+    def __init__(self, message: str, *, attempts: int = 0, maybe_sent: bool = False) -> None:
         super().__init__(message)
         self.attempts = attempts
+        self.maybe_sent = maybe_sent
+
+
+class _Phases:
+    """Mixin: knows when the message's content has been sent in full (after DATA's 354)."""
+
+    phase = ""
+
+    def putcmd(self, cmd, args=""):
+        if cmd.lower() == "data":
+            self.phase = "data"
+        super().putcmd(cmd, args)  # type: ignore[misc]
+
+    def getreply(self):
+        code, msg = super().getreply()  # type: ignore[misc]
+        if self.phase == "data" and code == 354:
+            self.phase = "body"
+        return code, msg
+
+    def send(self, s):
+        super().send(s)  # type: ignore[misc]
+        if self.phase == "body":
+            self.phase = "sent"  # the content and its final "." are out: only the answer left
+
+
+class _SMTP(_Phases, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_Phases, smtplib.SMTP_SSL):
+    pass
 
 
 def build_message(rendered: Rendered, *, sender: str, recipients: Sequence[str]) -> EmailMessage:
@@ -94,6 +127,11 @@ def send_smtp(msg: EmailMessage, smtp: SmtpSettings, recipients: Sequence[str], 
             refused = _send_once(msg, smtp, sender, list(recipients))
             return SendReport(attempts=attempt,
                               refused={k: f"{v[0]} {v[1]!r}" for k, v in refused.items()})
+        except _MaybeSent as exc:  # never retried: the server may hold it already
+            raise DeliveryError(f"SMTP {smtp.host}:{smtp.port}: the session broke after the "
+                                f"whole message was sent, before the answer: "
+                                f"{_describe(exc.cause)}", attempts=attempt,
+                                maybe_sent=True) from exc.cause
         except _PERMANENT as exc:
             raise DeliveryError(f"SMTP {smtp.host}:{smtp.port} refused the digest: "
                                 f"{_describe(exc)}", attempts=attempt) from exc
@@ -115,19 +153,42 @@ def send_smtp(msg: EmailMessage, smtp: SmtpSettings, recipients: Sequence[str], 
 def _send_once(msg: EmailMessage, smtp: SmtpSettings, sender: str,
                recipients: list[str]) -> dict:
     context = ssl.create_default_context()
-    client: smtplib.SMTP
+    client: _SMTP | _SMTP_SSL
     if smtp.security == "ssl":
-        client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
+        client = _SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
     else:
-        client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
-    with client:
+        client = _SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+    try:
         client.ehlo()
         if smtp.security == "starttls":
             client.starttls(context=context)
             client.ehlo()
         if smtp.username:
             client.login(smtp.username, smtp.password)
-        return client.send_message(msg, from_addr=sender, to_addrs=recipients)
+        refused = client.send_message(msg, from_addr=sender, to_addrs=recipients)
+    except (OSError, smtplib.SMTPException) as exc:
+        client.close()
+        if client.phase == "sent" and not isinstance(exc, smtplib.SMTPResponseException):
+            raise _MaybeSent(exc) from exc  # no answer to a complete message: ambiguous
+        raise
+    except BaseException:
+        client.close()
+        raise
+    # The server answered 250 to DATA: the digest is accepted. Nothing after this (a 421 to
+    # QUIT, a reset connection) can undo that, so it must never count as a failed send.
+    try:
+        client.quit()
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("SMTP %s:%s accepted the digest; closing the session failed: %s",
+                    smtp.host, smtp.port, _describe(exc))
+        client.close()
+    return refused
+
+
+class _MaybeSent(Exception):
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 def _describe(exc: BaseException) -> str:

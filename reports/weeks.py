@@ -14,12 +14,17 @@ from zoneinfo import ZoneInfo
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999  # news dates; far from datetime's limits in any time zone
+
+
 @dataclass(frozen=True, kw_only=True, order=True)
 class IsoWeek:
     year: int
     week: int
 
     def __post_init__(self) -> None:
+        if not MIN_YEAR <= self.year <= MAX_YEAR:  # beyond, a week's bounds overflow
+            raise ValueError(f"year {self.year} is outside {MIN_YEAR} .. {MAX_YEAR}")
         # date.fromisocalendar validates the week number (W53 exists only in some years).
         try:
             date.fromisocalendar(self.year, self.week, 1)

@@ -47,9 +47,15 @@ class ArchiveSpider(OutletSpiderBase):
         known = self.ctx.known_urls(canonical_url(link) for link in links)
         yield from self.article_requests(endpoint, listings)
         # Paging goes back while pages still bring unknown articles inside the range (an
-        # incremental run stops at the first page it has fully seen) and the depth allows.
+        # incremental run stops at the first page it has fully seen) or only articles after
+        # it (a backfill of an older period pages past them), and the depth allows.
         unknown = [link for link in links if canonical_url(link) not in known
                    and self.ctx.in_range(date_from_url(link))]
-        if page is not None and unknown and page < endpoint.max_pages:
-            yield self.listing_request(endpoint, endpoint.url.format(page=page + 1),
-                                       self.parse_archive, cb_kwargs={"page": page + 1})
+        newer = [link for link in links if (d := date_from_url(link)) is not None
+                 and d > self.ctx.until]
+        if page is not None and (unknown or newer):
+            if page < endpoint.max_pages:
+                yield self.listing_request(endpoint, endpoint.url.format(page=page + 1),
+                                           self.parse_archive, cb_kwargs={"page": page + 1})
+            else:  # the range may go on past the deepest page: not complete
+                self.stat("incomplete/archive_depth")

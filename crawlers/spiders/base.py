@@ -115,11 +115,12 @@ class OutletSpiderBase(scrapy.Spider):
             if canonical in self._seen:
                 self.stat("skip/listed_twice")
                 continue
-            self._seen.add(canonical)
             when = listing.published_at or date_from_url(listing.url)
             if not self.ctx.in_range(when):
+                # Not marked seen: another listing may date it inside the range.
                 self.stat("skip/out_of_range")
                 continue
+            self._seen.add(canonical)
             fresh.append((canonical, listing))
         known = self.ctx.known_urls(c for c, _ in fresh)
         for canonical, listing in fresh:
@@ -129,6 +130,7 @@ class OutletSpiderBase(scrapy.Spider):
             taken = self._per_endpoint.get(endpoint.url, 0)
             if taken >= self.max_articles_per_endpoint:
                 self.stat("skip/over_endpoint_limit")
+                self.stat("incomplete/endpoint_limit")
                 continue
             self._per_endpoint[endpoint.url] = taken + 1
             yield Request(listing.url, callback=self.parse_article, errback=self.record_failure,

@@ -66,9 +66,12 @@ class TelegramSpider(OutletSpiderBase):
         older_needed = oldest is None or oldest >= self.ctx.since
         # Page back while older posts are still wanted and this page was not all known
         # already (an incremental crawl stops at the first page it has seen).
-        if ids and (fresh_ids or newer) and older_needed and page < MAX_PAGES and min(ids) > 1:
-            yield self.listing_request(endpoint, _before(endpoint.url, min(ids)),
-                                       self.parse_telegram, cb_kwargs={"page": page + 1})
+        if ids and (fresh_ids or newer) and older_needed and min(ids) > 1:
+            if page < MAX_PAGES:
+                yield self.listing_request(endpoint, _before(endpoint.url, min(ids)),
+                                           self.parse_telegram, cb_kwargs={"page": page + 1})
+            else:  # older posts are wanted past the deepest page: not complete
+                self.stat("incomplete/telegram_depth")
 
     def _post(self, response: Response, endpoint: Endpoint, post: Selector) -> ArticleItem | None:
         data_post = post.attrib["data-post"]

@@ -18,11 +18,12 @@ import logging  # noqa: E402
 import sys  # noqa: E402
 
 import click  # noqa: E402
+from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
 from pipeline import __version__  # noqa: E402
 from pipeline.cli.context import AppContext  # noqa: E402
 from pipeline.config import ConfigError  # noqa: E402
-from pipeline.store.db import StoreError  # noqa: E402
+from pipeline.store.db import StoreError, database_problem  # noqa: E402
 
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError)
 
@@ -35,6 +36,13 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except EXPECTED_ERRORS as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
+            ctx.exit(1)
+        except SQLAlchemyError as exc:  # the database failed under a command: one line
+            click.secho(f"error: {database_problem(exc)}", fg="red", err=True)
+            ctx.exit(1)
+        except OSError as exc:  # an unwritable var/ or outbox, a full disk: one line
+            where = f": {exc.filename}" if exc.filename else ""
+            click.secho(f"error: {exc.strerror or exc}{where}", fg="red", err=True)
             ctx.exit(1)
 
 

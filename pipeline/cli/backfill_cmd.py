@@ -20,11 +20,17 @@ from pipeline.cli.context import AppContext, pass_app
 
 
 def _date(value: str, name: str) -> date:
+    from reports.weeks import MAX_YEAR, MIN_YEAR
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"not a date: {value!r} (expected YYYY-MM-DD)",
                                  param_hint=name) from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise click.BadParameter(f"the year must be between {MIN_YEAR} and {MAX_YEAR}",
+                                 param_hint=name)
+    return day
 
 
 @click.command("backfill")

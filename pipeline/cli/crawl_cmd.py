@@ -14,6 +14,7 @@ from crawlers.dates import FUTURE_TOLERANCE
 from crawlers.registry import OutletSpec, RegistryError, load_manifest, load_registry, select
 from crawlers.runner import CrawlError, CrawlEvent, CrawlSummary, crawl
 from pipeline.cli.context import AppContext, pass_app
+from reports.weeks import MAX_YEAR, MIN_YEAR
 
 
 def _day(value: str | None, tz, *, end: bool) -> datetime | None:
@@ -23,6 +24,8 @@ def _day(value: str | None, tz, *, end: bool) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
         raise click.UsageError(f"not a date: {value!r} (expected YYYY-MM-DD)") from exc
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise click.UsageError(f"{value}: the year must be between {MIN_YEAR} and {MAX_YEAR}")
     if parsed.tzinfo is None:
         if len(value) <= 10:  # a bare day means the whole day in the product's time zone
             parsed = datetime.combine(parsed.date(), time.max if end else time.min)

@@ -8,6 +8,9 @@ from pipeline.cli.context import AppContext, pass_app
 from pipeline.profile import ProfileError, load_profile
 from pipeline.store.db import check_connection
 
+DEFAULT_THREADS = 16
+CONNECTION_LIMIT = 1024  # open connections (readers) before new ones wait in the backlog
+
 
 @click.command("dashboard")
 @click.option("--host", default=None, metavar="ADDR",
@@ -16,8 +19,10 @@ from pipeline.store.db import check_connection
                    "STEPPEWATCH_DASHBOARD__USERNAME and __PASSWORD in the environment.")
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
               help="Port to listen on (default: the dashboard.port setting, 8050).")
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
-              help="Requests served at once.")
+@click.option("--threads", type=click.IntRange(1, 256), default=DEFAULT_THREADS,
+              show_default=True,
+              help="Requests served at once (answers are cached per query and data version, "
+                   "so most take a millisecond; the rest wait on the database).")
 @click.option("--profile-version", default=None,
               help="Analyses to show (default: the version of the current seed profile).")
 @pass_app
@@ -43,7 +48,8 @@ def command(app: AppContext, host: str | None, port: int | None, threads: int,
     engine = app.engine(read_only=True)
     check_connection(engine)
     wsgi = create_app(engine, settings, profile, profile_version=profile_version)
-    server = create_server(wsgi, host=host, port=port, threads=threads)
+    server = create_server(wsgi, host=host, port=port, threads=threads,
+                           connection_limit=CONNECTION_LIMIT, backlog=CONNECTION_LIMIT)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"steppewatch dashboard on http://{shown}:{server.effective_port}/ "
                "(Ctrl-C to stop)")

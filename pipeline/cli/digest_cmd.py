@@ -54,6 +54,13 @@ def command(app: AppContext, week: IsoWeek | None, send: bool, to: tuple[str, ..
     except DeliveryError as exc:
         click.secho(f"error: digest {week} not sent: {exc}", fg="red", err=True)
         raise SystemExit(1) from exc
+    if result.status == "unknown":
+        click.secho(f"warning: digest {week} may already have been delivered: it was handed "
+                    "to the SMTP server but its answer was never recorded (a run stopped, or "
+                    f"the session broke; Message-ID {result.message_id}); check the "
+                    "recipients' mailboxes and use --resend to send it again", fg="yellow",
+                    err=True)
+        raise SystemExit(1)
     if result.status == "already_sent":
         click.echo(f"{week}: already sent to {', '.join(result.recipients) or 'the outbox'}; "
                    "use --resend to send it again")

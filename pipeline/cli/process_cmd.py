@@ -10,9 +10,10 @@ from pipeline.cli.context import AppContext, pass_app
 
 
 @click.command("process")
-@click.option("--batch-size", default=200, show_default=True,
+@click.option("--batch-size", type=click.IntRange(min=1), default=200, show_default=True,
               help="Articles per transaction; an interruption loses at most one batch.")
-@click.option("--limit", type=int, default=None, help="Stop after this many articles.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Stop after this many articles.")
 @click.option("--rebuild-aggregates", is_flag=True,
               help="Also recompute every day's aggregates (after a time-zone change).")
 @pass_app

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 
 class StoreError(RuntimeError):
@@ -51,8 +52,11 @@ def _sqlite_engine(parsed, *, read_only: bool, echo: bool) -> Engine:
             if not path.is_file():
                 raise StoreError(f"SQLite database not found: {path}")
             uri = f"file:{path.resolve()}?mode=ro"
+            # A pool of file connections shared by threads: the default for a creator-made
+            # "sqlite://" engine would be one connection per thread, closed under the feet
+            # of a sixth thread (a dashboard serving many readers).
             engine = create_engine(
-                "sqlite://", echo=echo,
+                "sqlite://", echo=echo, poolclass=QueuePool, pool_size=8, max_overflow=56,
                 creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False,
                                                 timeout=30))
         else:
@@ -81,9 +85,30 @@ def check_connection(engine: Engine) -> None:
             conn.execute(text("SELECT 1"))
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StoreError(f"cannot reach the database at {engine.url.render_as_string()}: {reason}") from exc
+        from pipeline.config import mask_url
+
+        where = mask_url(engine.url.render_as_string(hide_password=False))
+        raise StoreError(f"cannot reach the database at {where}: {reason}") from exc
     except SQLAlchemyError as exc:
         raise StoreError(f"database error: {exc}") from exc
+
+
+def database_problem(exc: SQLAlchemyError) -> str:
+    """One line an operator can act on, for a database error met under any command."""
+    orig = getattr(exc, "orig", None)
+    reason = (str(orig) if orig is not None else str(exc)).strip().splitlines()
+    reason_text = reason[0] if reason else type(exc).__name__
+    hints = {"file is not a database": "the database file is not an SQLite database",
+             "unable to open database file": "cannot open the SQLite database file (a "
+             "directory, or a folder that does not exist or cannot be read)",
+             "readonly database": "the database is read-only for this user",
+             "read-only transaction": "the database is read-only for this connection",
+             "no such table": "the database has no steppewatch schema: run "
+             "`steppewatch db upgrade`"}
+    for needle, hint in hints.items():
+        if needle in reason_text:
+            return f"database: {hint} ({reason_text})"
+    return f"database: {reason_text}"
 
 
 @contextmanager

@@ -52,7 +52,9 @@ ENDPOINT_KINDS = ("feed", "sitemap", "archive", "telegram")
 OUTLET_GROUPS = ("kz_state", "kz_independent", "ru_state", "ru_nationalist", "international",
                  "telegram")
 # sending: claimed by one delivery (others wait); outbox: written as files, no e-mail went out.
-DIGEST_STATUSES = ("rendered", "sending", "sent", "outbox", "failed")
+# ``unknown``: a run stopped after handing the digest to SMTP and before recording the answer;
+# it may have been delivered, so it is not sent again without --resend.
+DIGEST_STATUSES = ("rendered", "sending", "sent", "outbox", "failed", "unknown")
 AGG_DIMENSIONS = ("all", "topic", "partner")
 
 
@@ -199,7 +201,8 @@ class CrawlRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(16))  # running | ok | partial | failed
+    status: Mapped[str] = mapped_column(String(16))  # running | ok | partial | failed | interrupted
+    worker: Mapped[str | None] = mapped_column(String(120))  # "host:pid" of the crawl process
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # outcome -> n
     errors: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{url, kind, message}]
     newest_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -232,6 +235,32 @@ class BackfillCheckpoint(Base):
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class DirtyDay(Base):
+    """A local day whose analyses changed since its aggregates were last built.
+
+    Written in the same transaction as the analyses, removed in the transaction that
+    rebuilds the day: after any crash the next ``process`` rebuilds exactly these days.
+    ``marked_at`` changes on every mark, so a rebuild removes only the marks it has seen.
+    """
+
+    __tablename__ = "aggregate_dirty_days"
+
+    profile_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StoreVersion(Base):
+    """A counter per kind of derived data, bumped in the transaction that rewrites it (the
+    aggregates): readers such as the dashboard cache their answers per version."""
+
+    __tablename__ = "store_versions"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Digest(Base):
     """The weekly brief of one ISO week (e.g. ``2025-W24``)."""
 
@@ -251,6 +280,8 @@ class Digest(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # The Message-ID of the e-mail being sent, recorded before the SMTP conversation starts.
+    message_id: Mapped[str | None] = mapped_column(String(255))
 
 
 class DailyAggregate(Base):

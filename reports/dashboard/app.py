@@ -16,15 +16,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, g, render_template, request
 from plotly.offline import get_plotlyjs
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
 from pipeline.config import Settings
+from pipeline.store.db import database_problem
 from pipeline.store.models import OUTLET_GROUPS
 from reports.dashboard import export
 from reports.dashboard.auth import guard
+from reports.dashboard.cache import ResponseCache
 from reports.dashboard.drill import Drill, load_drill
 from reports.dashboard.entities import Entities, load_entities
 from reports.dashboard.flags import Flag, Flags, FlagSource
@@ -34,6 +37,7 @@ from reports.dashboard.trends import Trend, Unanswerable, load_trend
 from reports.dashboard.vocab import Vocabulary, VocabularyCache
 
 HERE = Path(__file__).resolve().parent
+CACHED = ("/api/", "/export/")  # and the page itself, "/"
 MAX_LINES = 10  # lines drawn per chart (the export carries every series)
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -66,7 +70,10 @@ class Dashboard:
     def flags(self, f: Filters, vocab: Vocabulary) -> Flags:
         if f.grain != "week":
             return Flags()
-        return self.flag_source.flags(f, vocab)
+        flags = self.flag_source.flags(f, vocab)
+        if flags.pending:
+            g.uncacheable = True  # to be filled in when the background weeks are done
+        return flags
 
     def drill(self, f: Filters, vocab: Vocabulary) -> Drill | None:
         return load_drill(self.engine, f, vocab, self.profile_version, self.settings.tz)
@@ -92,11 +99,37 @@ def create_app(engine: Engine, settings: Settings, profile: Any, *,
     app.jinja_env.autoescape = True  # every template, whatever its file name
     app.jinja_env.filters["utc"] = _utc
     app.extensions["steppewatch_dashboard"] = dash
+    cache = ResponseCache(engine, generation=lambda: dash.flag_source.generation)
+    app.extensions["steppewatch_cache"] = cache
     plotly_js = get_plotlyjs().encode()
 
     @app.before_request
     def _guard() -> BaseResponse | None:
         return guard(request, settings.dashboard)
+
+    @app.before_request
+    def _cached() -> BaseResponse | None:  # after the guard: only for who may see it
+        if request.method != "GET" or not (request.path == "/" or request.path.startswith(CACHED)):
+            return None
+        version = cache.version()
+        if version is None:
+            return None
+        g.cache_key = (version, request.full_path)
+        hit = cache.get(g.cache_key)
+        if hit is None:
+            return None
+        g.cache_hit = True
+        status, body, headers = hit
+        return Response(body, status=status, headers=headers)
+
+    @app.after_request
+    def _keep(resp: Response) -> Response:
+        key = g.get("cache_key")
+        if (key is not None and not g.get("cache_hit") and not g.get("uncacheable")
+                and resp.status_code == 200 and not resp.is_streamed):
+            cache.put(key, resp.status_code, resp.get_data(),
+                      [(k, v) for k, v in resp.headers.items() if k != "Content-Length"])
+        return resp
 
     @app.after_request
     def _headers(resp: Response) -> Response:
@@ -111,6 +144,16 @@ def create_app(engine: Engine, settings: Settings, profile: Any, *,
         if request.path.startswith(("/api/", "/export/")):
             return {"error": "bad_request", "message": str(exc)}, 400
         return render_template("error.html", message=str(exc), status=400), 400
+
+    @app.errorhandler(SQLAlchemyError)
+    def _store_down(exc: SQLAlchemyError) -> tuple[Any, int]:
+        # The store is unusable (not a database, gone, locked): say so on every page, once
+        # in the log, rather than a bare 500.
+        message = database_problem(exc)
+        app.logger.error("dashboard: %s", message)
+        if request.path.startswith(("/api/", "/export/")):
+            return {"error": "store_unavailable", "message": message}, 503
+        return render_template("error.html", message=message, status=503), 503
 
     @app.errorhandler(Unanswerable)
     def _unanswerable(exc: Unanswerable) -> tuple[Any, int]:

@@ -70,6 +70,7 @@ class FlagSource:
         self._queued: set[str] = set()
         self._queue: queue.Queue[tuple[IsoWeek, Vocabulary]] = queue.Queue()
         self._worker: threading.Thread | None = None
+        self.generation = 0
 
     def weeks(self, f: Filters, now: datetime | None = None) -> list[IsoWeek]:
         """Completed ISO weeks inside the view's range."""
@@ -159,6 +160,7 @@ class FlagSource:
                              "q_value": a.q_value} for a in s.also]} for s in data.shifts]
         with self._lock:
             self._cache[key] = (time.monotonic(), shifts)
+            self.generation += 1  # cached answers that lacked this week are now stale
         return shifts
 
 

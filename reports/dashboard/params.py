@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from pipeline.store.models import OUTLET_GROUPS
 from reports.dashboard.vocab import Vocabulary
+from reports.weeks import MAX_YEAR, MIN_YEAR
 
 GRAINS = ("week", "day")
 BREAKDOWNS = ("all", "topic", "partner", "lang", "group", "outlet")
@@ -27,7 +28,8 @@ DEFAULT_WEEKS = 26
 MAX_SPAN_DAYS = 3 * 366
 MAX_PAGE = 1000
 _KEY = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_PAGE = re.compile(r"^[0-9]{1,6}$")
 # Names accepted besides the filters: the access token, consumed by the guard.
 PASSTHROUGH = frozenset({"token"})
 
@@ -123,7 +125,7 @@ def parse(args: Mapping[str, Sequence[str]], vocab: Vocabulary) -> Filters:
         series = _member(series, "series", _allowed(by, vocab))
 
     page_text = one.get("page", "1")
-    if not page_text.isdigit() or not 1 <= int(page_text) <= MAX_PAGE:
+    if not _PAGE.match(page_text) or not 1 <= int(page_text) <= MAX_PAGE:
         raise ParamError(f"'page' must be a whole number from 1 to {MAX_PAGE}, "
                          f"not {_show(page_text)}")
 
@@ -173,6 +175,9 @@ def _date(one: Mapping[str, str], name: str) -> date | None:
     try:
         if not _DATE.match(value):
             raise ValueError
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ParamError(f"'{name}' must be a date as YYYY-MM-DD, not {_show(value)}") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:  # beyond, week and range arithmetic overflows
+        raise ParamError(f"'{name}' must lie between {MIN_YEAR} and {MAX_YEAR}, not {value}")
+    return day

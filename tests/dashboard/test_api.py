@@ -204,7 +204,7 @@ def test_token_and_basic_auth(engine):
     resp = c.get("/api/health?token=s3cret&by=lang")
     assert resp.status_code == 303 and resp.headers["Location"] == "/api/health?by=lang"
     assert "HttpOnly" in resp.headers["Set-Cookie"]
-    assert c.get("/api/health").status_code == 200  # the cookie now carries the token
+    assert c.get("/api/health").status_code == 200  # the cookie now carries the session
 
 
 def test_flags_of_a_stored_digest_are_shown(client):
