@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from sqlalchemy import Engine, select
 
 from pipeline.config import Settings
 from pipeline.store.models import Outlet
 from reports import drivers
 from reports.articles import ToneSamples, tone_samples, week_articles
+from reports.exposure import collection_change, series_exposure
 from reports.health import source_health
 from reports.labels import Labels
 from reports.model import (
@@ -25,7 +27,6 @@ from reports.model import (
     ToneRow,
     VolumeRow,
 )
-from reports.exposure import collection_change, series_exposure
 from reports.series import Series, WeeklyTable, load_weekly
 from reports.shifts import (
     Tested,
@@ -39,6 +40,9 @@ from reports.weeks import IsoWeek
 
 VOLUME_KINDS = ("all", "topic", "partner", "lang", "group", "outlet")
 TONE_KINDS = ("all", "partner", "topic")
+# Series kinds that share one prior dispersion.
+POOL_KINDS = {"all": "whole", "lang": "whole", "group": "sources", "outlet": "sources",
+              "topic": "subjects", "partner": "subjects"}
 SIDE_LANGS = ("kk", "ru")
 TONE_CHART_PARTNERS = 6  # lines on the tone chart, the partners most covered this week
 
@@ -94,19 +98,31 @@ def build_digest(engine: Engine, settings: Settings, week: IsoWeek, *, profile_v
         charts=_charts(table, labels), collection=_collection(table, labels))
 
 
-def volume_tests(table: WeeklyTable, min_count: int) -> list[Tested]:
-    """The volume test of every series, each weighed by what its outlets collected."""
+def volume_tests(table: WeeklyTable, min_count: int, *, adjust: bool = True) -> list[Tested]:
+    """The volume test of every series, each weighed by what its outlets collected
+    (``adjust=False``: raw counts, as before collection was accounted for; for comparison)."""
     series = [table.get("all", "")] + [s for kind in VOLUME_KINDS[1:]
                                        for s in table.of_kind(kind)]
-    exposures = [series_exposure(table, s) for s in series]
-    # One dispersion for the week's news cycle, estimated from every series with a baseline.
-    big = [i for i, s in enumerate(series) if s.baseline_pieces.mean() >= min_count]
-    alpha = pooled_dispersion([series[i].baseline_pieces for i in big],
-                              [exposures[i][:-1] for i in big])
+    n = table.n_weeks
+    exposures, untested, information = [], [], []
+    for s in series:
+        e = series_exposure(table, s)
+        exposures.append(e.weights if adjust else np.ones(n))
+        untested.append(e.untested if adjust else 0)
+        information.append(e.information if adjust else 1.0)
+    # The prior dispersion of each series: pooled over the series of its kind with a baseline
+    # (subjects are burstier than whole outlets or all coverage, where bursts average out).
+    alpha: dict[str, float] = {}
+    for kind in POOL_KINDS.values():
+        big = [i for i, s in enumerate(series) if POOL_KINDS[s.kind] == kind
+               and s.baseline_pieces.mean() >= min_count]
+        alpha[kind] = pooled_dispersion([series[i].baseline_pieces for i in big],
+                                        [exposures[i][:-1] for i in big])
     out = []
-    for s, expo in zip(series, exposures, strict=True):
-        test = volume_test(s.week_pieces, s.baseline_pieces, min_count=min_count,
-                           pooled_dispersion=alpha, exposure=expo)
+    for s, expo, new, info in zip(series, exposures, untested, information, strict=True):
+        test = volume_test(s.week_pieces - new, s.baseline_pieces, min_count=min_count,
+                           pooled_dispersion=alpha[POOL_KINDS[s.kind]], exposure=expo,
+                           information=info)
         if test is not None:
             out.append(Tested(metric="volume", kind=s.kind, key=s.key, test=test))
     return out

@@ -11,9 +11,9 @@ stratum per outlet):
 a real rise of one subject raises neither its own expectation nor that of the others), plus
 one for every week the outlet collected anything at all (an outlet that only ever publishes
 on the subject still counts as present); ``rate_o`` is the outlet's pieces per such article over the baseline
-weeks, with ``PRIOR_ARTICLES`` of the rate of all the series' outlets added (an outlet that
-joined this week gets the common rate; one with a baseline keeps its own, also a zero one:
-eight weeks without a piece on a subject say the outlet does not cover it). Weights are rescaled so that the baseline weeks
+weeks, with ``PRIOR_ARTICLES`` of the rate of all the series' outlets added (one with a
+baseline keeps its own rate, also a zero one: eight weeks without a piece on a subject say
+the outlet does not cover it). Outlets new this week are not tested (``series_exposure``). Weights are rescaled so that the baseline weeks
 average 1: with steady collection every week weighs 1 and the test is the raw count test.
 """
 
@@ -48,22 +48,46 @@ def _effort(table: WeeklyTable, s: Series) -> dict[str, np.ndarray]:
     return {o: x + (present[o] > 0) for o, x in other.items()}
 
 
-def series_exposure(table: WeeklyTable, s: Series) -> np.ndarray:
-    """Expected pieces of the series per week (baseline weeks then the week), up to scale."""
+@dataclass(frozen=True, kw_only=True)
+class Exposure:
+    weights: np.ndarray  # expected pieces per week (baseline weeks then the week), any scale
+    untested: int  # pieces this week from outlets that collected nothing in the baseline
+    # Share of the baseline's pieces that inform this week's expectation: 1 when the week's
+    # collection is spread over the outlets as in the baseline; less when it leans on outlets
+    # with a short or thin baseline (their rates are known less well).
+    information: float = 1.0
+
+
+def series_exposure(table: WeeklyTable, s: Series) -> Exposure:
+    """What the series' outlets collected, week by week, in expected pieces.
+
+    Outlets that collected nothing in the baseline weeks are left out of the test, pieces and
+    collection alike: how much a new channel writes on a subject cannot be known from the
+    others (measured: giving it the others' rate turns every joining channel into a shift).
+    Their pieces are still in the raw figures and in the collection note.
+    """
     n = table.n_weeks
     zero = np.zeros(n)
-    other = _effort(table, s)
+    effort = _effort(table, s)
+    other = {o: x for o, x in effort.items() if x[:-1].sum() > 0}
+    untested = int(sum(s.outlet_pieces.get(o, zero)[-1] for o in effort if o not in other))
     if not other:
-        return np.ones(n)
+        return Exposure(weights=np.ones(n), untested=untested)
     base_pieces = {o: float(s.outlet_pieces.get(o, zero)[:-1].sum()) for o in other}
     base_other = {o: float(x[:-1].sum()) for o, x in other.items()}
-    total_other = sum(base_other.values())
-    common = sum(base_pieces.values()) / total_other if total_other > 0 else 0.0
+    common = sum(base_pieces.values()) / sum(base_other.values())
     expo = np.zeros(n)
     for o, x in other.items():
         rate = (base_pieces[o] + PRIOR_ARTICLES * common) / (base_other[o] + PRIOR_ARTICLES)
         expo += rate * x
-    return expo
+    # Effective baseline pieces of the week's expectation sum_o w_o S_o, with w_o the week's
+    # collection of outlet o over its baseline collection: (sum w S)^2 / sum w^2 S.
+    grow = {o: float(x[-1]) / base_other[o] for o, x in other.items()}
+    first = sum(grow[o] * base_pieces[o] for o in other)
+    second = sum(grow[o] ** 2 * base_pieces[o] for o in other)
+    total = sum(base_pieces.values())
+    info = first**2 / second / total if second > 0 and total > 0 else 1.0
+    return Exposure(weights=expo, untested=untested, information=min(info, 1.0))
 
 
 @dataclass(frozen=True, kw_only=True)
