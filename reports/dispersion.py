@@ -58,22 +58,38 @@ def own_dispersion(base: np.ndarray, expo: np.ndarray | None = None) -> tuple[fl
     return max(excess / scale, 0.0), bool(special.chdtrc(df, pearson) < DISPERSION_P)
 
 
-def pooled_dispersion(baselines: Sequence, exposures: Sequence | None = None) -> float:
-    """One NB dispersion for all series of a week, 0 if together they look Poisson.
+def pooled_dispersion(baselines: Sequence, exposures: Sequence | None = None, *,
+                      robust: bool = True) -> float:
+    """One NB dispersion for the series of a week, 0 if together they look Poisson.
 
     The series of one digest share their news cycle; the mean of their own (unclipped)
     moment estimates, weighted by degrees of freedom, is far steadier than any one of them.
     Every series weighs by its weeks, not by its size: pooling the raw moment sums instead
     lets the largest series (all coverage, whole languages), whose bursts average out over
-    many subjects, set the dispersion of the small ones (measured on tests/reports/churn.py:
-    half the true alpha, and one week in four with a false alarm).
+    many subjects, set the dispersion of the small ones. With ``robust`` each baseline's
+    event weeks (``outlier_weeks`` under the median of the series' estimates) are left out
+    first, as the tests leave them out: one event would otherwise inflate every series'
+    dispersion for eight weeks.
     """
-    weighted = pearson = 0.0
-    df = 0
+    series = []
     for i, counts in enumerate(baselines):
         base = np.asarray(counts, dtype=float)
         expo = (np.ones(len(base)) if exposures is None
                 else np.asarray(exposures[i], dtype=float))
+        series.append((base, expo))
+    if robust:
+        own = [own_dispersion(b, e)[0] for b, e in series]
+        prior = float(np.median(own)) if own else 0.0
+        cleaned = []
+        for base, expo in series:
+            out = outlier_weeks(base, expo, prior)
+            keep = np.ones(len(base), dtype=bool)
+            keep[out] = False
+            cleaned.append((base[keep], expo[keep]))
+        series = cleaned
+    weighted = pearson = 0.0
+    df = 0
+    for base, expo in series:
         excess, scale, p, d = _moments(base, expo)
         if d == 0 or scale <= 0:
             continue
@@ -108,16 +124,23 @@ def outlier_weeks(base: np.ndarray, expo: np.ndarray, alpha: float) -> list[int]
     leaving out the weeks earlier briefs flagged.
     """
     weeks = len(base)
-    if weeks < 4:
-        return []
-    scores = []
-    for i in range(weeks):
-        rest_e = float(expo.sum() - expo[i])
-        rest_c = float(base.sum() - base[i])
-        if rest_e <= 0 or expo[i] <= 0:
-            continue
-        mu = max(rest_c / rest_e * float(expo[i]), 0.5)
-        z = (float(base[i]) - mu) / math.sqrt(mu + alpha * mu * mu)
-        if abs(z) > OUTLIER_Z:
-            scores.append((-abs(z), i))
-    return [i for _, i in sorted(scores)[:MAX_LEFT_OUT]]
+    left: list[int] = []
+    while len(left) < MAX_LEFT_OUT and weeks - len(left) >= 4:
+        # One at a time, most extreme first: an event week would otherwise make the ordinary
+        # weeks beside it look low.
+        kept = [i for i in range(weeks) if i not in left]
+        total_c = float(base[kept].sum())
+        total_e = float(expo[kept].sum())
+        worst, worst_z = -1, OUTLIER_Z
+        for i in kept:
+            rest_e = total_e - float(expo[i])
+            if rest_e <= 0 or expo[i] <= 0:
+                continue
+            mu = max((total_c - float(base[i])) / rest_e * float(expo[i]), 0.5)
+            z = abs(float(base[i]) - mu) / math.sqrt(mu + alpha * mu * mu)
+            if z > worst_z:
+                worst, worst_z = i, z
+        if worst < 0:
+            break
+        left.append(worst)
+    return left
