@@ -25,6 +25,7 @@ from pipeline.store.models import (
     Article,
 )
 from pipeline.store.upsert import upsert
+from pipeline.stories import share_story_relevance
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,9 @@ def process(engine: Engine, analyzer: Analyzer, *, tz: ZoneInfo, batch_size: int
             for art, res in results:
                 summary.analysed += 1
                 summary.relevant += res.relevant
+                touched.add(aggregates.local_day(art.published_at, tz))
+            # One decision per story: copies take their best copy's relevance.
+            for art in share_story_relevance(s, version, [a.id for a, _ in results]):
                 touched.add(aggregates.local_day(art.published_at, tz))
         if progress:
             progress(summary.analysed + summary.failed, total)
