@@ -28,6 +28,7 @@ from pipeline.store.models import (
     Outlet,
 )
 from pipeline.store.upsert import upsert
+from pipeline.stories import share_story_relevance
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,10 @@ def process(engine: Engine, analyzer: Analyzer, *, tz: ZoneInfo, batch_size: int
                     summary.errors.append(f"article {art.id} ({art.canonical_url}): {exc!r}")
                     log.exception("analysis failed for article %s", art.id)
             _store(s, version, results)
+            # One decision per story: copies take their best copy's relevance.
+            shared = share_story_relevance(s, version, [a.id for a, _ in results])
             days = {aggregates.local_day(art.published_at, tz) for art, _ in results}
+            days |= {aggregates.local_day(art.published_at, tz) for art in shared}
             # Same transaction as the analyses: a crash after this commit leaves the days
             # marked, and the next run rebuilds them even if nothing is left to analyse.
             aggregates.mark_dirty(s, profile_version=version, days=days)

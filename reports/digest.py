@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from sqlalchemy import Engine, select
 
 from pipeline.config import Settings
 from pipeline.store.models import Outlet
 from reports import drivers
 from reports.articles import ToneSamples, tone_samples, week_articles
+from reports.exposure import collection_change, series_exposure
 from reports.health import source_health
 from reports.labels import Labels
 from reports.model import (
     ChartData,
+    CollectionNote,
     DigestData,
     HealthRow,
     LangRow,
@@ -25,11 +28,21 @@ from reports.model import (
     VolumeRow,
 )
 from reports.series import Series, WeeklyTable, load_weekly
-from reports.shifts import Tested, control_fdr, pooled_dispersion, tone_test, volume_test
+from reports.shifts import (
+    Tested,
+    VolumeTest,
+    control_fdr,
+    pooled_dispersion,
+    tone_test,
+    volume_test,
+)
 from reports.weeks import IsoWeek
 
 VOLUME_KINDS = ("all", "topic", "partner", "lang", "group", "outlet")
 TONE_KINDS = ("all", "partner", "topic")
+# Series kinds that share one prior dispersion.
+POOL_KINDS = {"all": "whole", "lang": "whole", "group": "sources", "outlet": "sources",
+              "topic": "subjects", "partner": "subjects"}
 SIDE_LANGS = ("kk", "ru")
 TONE_CHART_PARTNERS = 6  # lines on the tone chart, the partners most covered this week
 
@@ -48,7 +61,7 @@ def build_digest(engine: Engine, settings: Settings, week: IsoWeek, *, profile_v
 
     samples = tone_samples(engine, profile_version=profile_version, window_start=window_start,
                            week_start=week_start, week_end=week_end)
-    tested = control_fdr(_volume_tests(table, cfg.min_count)
+    tested = control_fdr(volume_tests(table, cfg.min_count)
                          + _tone_tests(table, samples, cfg.min_count), cfg.fdr)
     flagged = {(t.metric, t.kind, t.key) for t in tested if t.flagged}
 
@@ -62,7 +75,10 @@ def build_digest(engine: Engine, settings: Settings, week: IsoWeek, *, profile_v
                             baseline_ids=samples.baseline_ids)
     health = source_health(engine, table, week_start=week_start, week_end=week_end)
 
-    volume = {kind: [_volume_row(s, labels, ("volume", kind, s.key) in flagged)
+    expected = {(t.kind, t.key): t.test.expected for t in tested
+                if isinstance(t.test, VolumeTest)}
+    volume = {kind: [_volume_row(s, labels, ("volume", kind, s.key) in flagged,
+                                 expected.get((kind, s.key)))
                      for s in table.of_kind(kind)] for kind in VOLUME_KINDS if kind != "all"}
     tone = {kind: [_tone_row(s, labels, ("tone", kind, s.key) in flagged)
                    for s in ([table.get("all", "")] if kind == "all" else table.of_kind(kind))]
@@ -72,25 +88,41 @@ def build_digest(engine: Engine, settings: Settings, week: IsoWeek, *, profile_v
         last_day=week.sunday, timezone=settings.timezone, profile_version=profile_version,
         baseline_weeks=[str(w) for w in table.weeks[:-1]], language=cfg.language,
         min_count=cfg.min_count, fdr=cfg.fdr,
-        total=_volume_row(table.get("all", ""), labels, ("volume", "all", "") in flagged),
+        total=_volume_row(table.get("all", ""), labels, ("volume", "all", "") in flagged,
+                          expected.get(("all", ""))),
         volume=volume, tone=tone, shifts=shifts, tests_run=len(tested), new=new,
         languages=_languages(table, labels),
         health=[HealthRow(outlet=i.outlet_name, group=labels.name("group", i.group),
                           issue=i.issue, detail=i.detail) for i in health.issues],
         crawl_runs=health.runs, failed_runs=health.failed_runs, outcomes=health.outcomes,
-        charts=_charts(table, labels))
+        charts=_charts(table, labels), collection=_collection(table, labels))
 
 
-def _volume_tests(table: WeeklyTable, min_count: int) -> list[Tested]:
+def volume_tests(table: WeeklyTable, min_count: int, *, adjust: bool = True) -> list[Tested]:
+    """The volume test of every series, each weighed by what its outlets collected
+    (``adjust=False``: raw counts, as before collection was accounted for; for comparison)."""
     series = [table.get("all", "")] + [s for kind in VOLUME_KINDS[1:]
                                        for s in table.of_kind(kind)]
-    # One dispersion for the week's news cycle, estimated from every series with a baseline.
-    alpha = pooled_dispersion([s.baseline_pieces for s in series
-                               if s.baseline_pieces.mean() >= min_count])
-    out = []
+    n = table.n_weeks
+    exposures, untested, information = [], [], []
     for s in series:
-        test = volume_test(s.week_pieces, s.baseline_pieces, min_count=min_count,
-                           pooled_dispersion=alpha)
+        e = series_exposure(table, s)
+        exposures.append(e.weights if adjust else np.ones(n))
+        untested.append(e.untested if adjust else 0)
+        information.append(e.information if adjust else 1.0)
+    # The prior dispersion of each series: pooled over the series of its kind with a baseline
+    # (subjects are burstier than whole outlets or all coverage, where bursts average out).
+    alpha: dict[str, float] = {}
+    for kind in POOL_KINDS.values():
+        big = [i for i, s in enumerate(series) if POOL_KINDS[s.kind] == kind
+               and s.baseline_pieces.mean() >= min_count]
+        alpha[kind] = pooled_dispersion([series[i].baseline_pieces for i in big],
+                                        [exposures[i][:-1] for i in big])
+    out = []
+    for s, expo, new, info in zip(series, exposures, untested, information, strict=True):
+        test = volume_test(s.week_pieces - new, s.baseline_pieces, min_count=min_count,
+                           pooled_dispersion=alpha[POOL_KINDS[s.kind]], exposure=expo,
+                           information=info)
         if test is not None:
             out.append(Tested(metric="volume", kind=s.kind, key=s.key, test=test))
     return out
@@ -109,11 +141,20 @@ def _tone_tests(table: WeeklyTable, samples: ToneSamples, min_count: int) -> lis
     return out
 
 
-def _volume_row(s: Series, labels: Labels, flagged: bool) -> VolumeRow:
+def _volume_row(s: Series, labels: Labels, flagged: bool,
+                expected: float | None = None) -> VolumeRow:
     mean = float(s.baseline_pieces.mean())
     return VolumeRow(kind=s.kind, key=s.key, label=labels.name(s.kind, s.key),
                      pieces=s.week_pieces, copies=int(s.copies[-1]), baseline_mean=mean,
-                     change=(s.week_pieces / mean - 1) if mean > 0 else None, flagged=flagged)
+                     change=(s.week_pieces / mean - 1) if mean > 0 else None, flagged=flagged,
+                     expected=expected, adjusted_change=(s.week_pieces / expected - 1)
+                     if expected else None)
+
+
+def _collection(table: WeeklyTable, labels: Labels) -> CollectionNote:
+    c = collection_change(table)
+    return CollectionNote(factor=c.factor, silent=[labels.name("outlet", o) for o in c.silent],
+                          new=[labels.name("outlet", o) for o in c.new], changed=c.changed)
 
 
 def _tone_row(s: Series, labels: Labels, flagged: bool) -> ToneRow:

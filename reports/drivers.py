@@ -92,7 +92,7 @@ def fold_same(ctx: Context, shifts: list[Shift]) -> list[Shift]:
                     and {k.kind, s.kind} == {"topic", "partner"} and mine and theirs
                     and len(mine & theirs) >= SAME_STORIES * min(len(mine), len(theirs))):
                 same = SameShift(kind=s.kind, key=s.key, label=s.label, estimate=s.estimate,
-                                 q_value=s.q_value)
+                                 q_value=s.q_value, raw_estimate=s.raw_estimate)
                 kept[i] = replace(k, also=[*k.also, same])
                 break
         else:
@@ -129,6 +129,7 @@ def shift(ctx: Context, t: Tested) -> Shift:
                      direction=t.direction, estimate=v.rate_ratio, ci_low=v.ci_low,
                      ci_high=v.ci_high, week_value=v.observed, baseline_value=v.baseline_mean,
                      p_value=v.p_value, q_value=t.q_value, model=v.model,
+                     raw_estimate=v.raw_ratio, expected=v.expected,
                      articles=[ctx.ref(a, _tone_of(a, t.kind, t.key)) for a in chosen],
                      outlets=outlets)
     tt = t.test

@@ -29,7 +29,7 @@ class HealthIssue:
     outlet_id: str
     outlet_name: str
     group: str
-    issue: str  # failed | not_crawled | silent | stale | garbled | undated
+    issue: str  # failed | not_crawled | imported | silent | stale | garbled | undated
     detail: str  # numbers and the last error, for the analyst (not translated)
 
 
@@ -45,7 +45,8 @@ class SourceHealth:
 def source_health(engine: Engine, table: WeeklyTable, *, week_start: datetime,
                   week_end: datetime) -> SourceHealth:
     with engine.connect() as conn:
-        outlets = conn.execute(select(Outlet.id, Outlet.name, Outlet.group, Outlet.active)).all()
+        outlets = conn.execute(select(Outlet.id, Outlet.name, Outlet.group, Outlet.active,
+                                      Outlet.endpoints)).all()
         runs = conn.execute(
             select(CrawlRun.outlet_id, CrawlRun.status, CrawlRun.started_at,
                    CrawlRun.finished_at, CrawlRun.counts, CrawlRun.errors,
@@ -61,7 +62,7 @@ def source_health(engine: Engine, table: WeeklyTable, *, week_start: datetime,
                          if isinstance(v, int | float)})
     health = SourceHealth(runs=len(runs), failed_runs=sum(r.status == "failed" for r in runs),
                           outcomes=dict(outcomes.most_common()))
-    for outlet_id, name, group, active in outlets:
+    for outlet_id, name, group, active, endpoints in outlets:
         if not active:
             continue
         health.outlets_active += 1
@@ -76,6 +77,12 @@ def source_health(engine: Engine, table: WeeklyTable, *, week_start: datetime,
         if failed:
             last = _last_error(failed[-1].errors)
             add("failed", f"{len(failed)}/{len(own)} runs failed" + (f"; last: {last}" if last else ""))
+        imported = endpoints is not None and set(endpoints) == {"imported"}
+        if not own and imported:
+            # Loaded from archives: no crawl is expected, so none is missing.
+            n = int(sum(c[-1] for (o, _), c in table.collected.items() if o == outlet_id))
+            add("imported", f"loaded from an archive, not crawled; {n} articles this week")
+            continue
         if not own:
             add("not_crawled", "no crawl run this week")
         garbled = [e for r in own for e in (r.errors or [])
@@ -104,7 +111,8 @@ def source_health(engine: Engine, table: WeeklyTable, *, week_start: datetime,
         if undated is not None and undated[-1] > 0:
             add("undated", f"{int(undated[-1])} articles without a publication date "
                            "(kept out of the trends)")
-    order = {"failed": 0, "not_crawled": 1, "silent": 2, "stale": 3, "garbled": 4, "undated": 5}
+    order = {"failed": 0, "not_crawled": 1, "silent": 2, "stale": 3, "garbled": 4, "undated": 5,
+             "imported": 6}
     health.issues.sort(key=lambda i: (order[i.issue], i.outlet_id))
     return health
 

@@ -35,6 +35,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "outlet": "Outlet", "all": "All",
         "col_series": "Series", "col_week": "This week", "col_copies": "Copies",
         "col_base": "Baseline / week", "col_change": "Change", "col_n": "Pieces",
+        "col_adjusted": "Adjusted",
+        "raw_line": "adjusted for what the outlets collected: {expected} pieces expected "
+                    "this week; raw ratio {raw}",
+        "collection_note": "Collection changed this week: collected volume x{factor} of the "
+                           "baseline weeks{silent}{new}. Volume tests are adjusted for it.",
+        "collection_silent": "; {n} outlets silent ({names})",
+        "collection_new": "; {n} outlets new ({names})",
         "col_pol": "Polarity", "col_pol_base": "Baseline", "col_pol_change": "Change",
         "col_alarm": "Alarm", "col_alarm_change": "Alarm change",
         "flag": "shift",
@@ -50,6 +57,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "health_runs": "{runs} crawl runs this week, {failed} failed.",
         "health_outcomes": "Outcomes",
         "failed": "failed", "not_crawled": "not crawled", "silent": "silent",
+        "imported": "imported",
         "stale": "stale", "undated": "undated articles", "garbled": "unreadable encoding",
         "charts": "Charts", "chart_volume": "Relevant pieces per week",
         "chart_tone": "Mean tone per partner (polarity, -1 to 1)",
@@ -97,6 +105,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "outlet": "Издание", "all": "Всё",
         "col_series": "Ряд", "col_week": "За неделю", "col_copies": "Перепечатки",
         "col_base": "База / неделя", "col_change": "Изменение", "col_n": "Материалы",
+        "col_adjusted": "С поправкой",
+        "raw_line": "с поправкой на собранный объём: ожидалось {expected} материалов; "
+                    "без поправки {raw}",
+        "collection_note": "Сбор изменился на этой неделе: собрано x{factor} от базовых "
+                           "недель{silent}{new}. Тесты объёма учитывают это.",
+        "collection_silent": "; молчат источников: {n} ({names})",
+        "collection_new": "; новых источников: {n} ({names})",
         "col_pol": "Полярность", "col_pol_base": "База", "col_pol_change": "Изменение",
         "col_alarm": "Тревожность", "col_alarm_change": "Изм. тревожности",
         "flag": "сдвиг",
@@ -112,6 +127,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "health_runs": "Запусков сбора за неделю: {runs}, из них с ошибкой: {failed}.",
         "health_outcomes": "Итоги",
         "failed": "ошибки сбора", "not_crawled": "не обходился", "silent": "молчит",
+        "imported": "из архива",
         "stale": "устарел", "undated": "материалы без даты",
         "garbled": "нечитаемая кодировка",
         "charts": "Графики", "chart_volume": "Релевантные материалы по неделям",

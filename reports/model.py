@@ -23,6 +23,9 @@ class VolumeRow:
     baseline_mean: float  # pieces per baseline week
     change: float | None  # pieces / baseline mean - 1; None without a baseline
     flagged: bool = False
+    # pieces expected given what the outlets collected this week, and the change against it
+    expected: float | None = None
+    adjusted_change: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +84,7 @@ class SameShift:
     label: str
     estimate: float
     q_value: float
+    raw_estimate: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,6 +102,8 @@ class Shift:
     p_value: float
     q_value: float
     model: str  # poisson | negbin | welch
+    raw_estimate: float | None = None  # volume: week / baseline mean before collection
+    expected: float | None = None  # volume: pieces expected from what was collected
     articles: list[ArticleRef] = field(default_factory=list)
     outlets: list[OutletShare] = field(default_factory=list)
     also: list[SameShift] = field(default_factory=list)
@@ -128,6 +134,16 @@ class ChartData:
     pieces: list[int]
     copies: list[int]
     tone: dict[str, list[float | None]]  # partner label -> weekly mean polarity
+
+
+@dataclass(frozen=True, kw_only=True)
+class CollectionNote:
+    """How collection itself changed this week (outlets silent or new, volume factor)."""
+
+    factor: float | None  # articles collected / baseline weekly mean
+    silent: list[str] = field(default_factory=list)
+    new: list[str] = field(default_factory=list)
+    changed: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,6 +179,7 @@ class DigestData:
     failed_runs: int
     outcomes: dict[str, int]
     charts: ChartData
+    collection: CollectionNote | None = None
 
     def to_summary(self) -> dict[str, Any]:
         return _plain(dataclasses.asdict(self))

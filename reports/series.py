@@ -1,9 +1,12 @@
 """Weekly series read from ``daily_aggregates``: the numbers of the digest.
 
-Two grouped queries over the aggregate table (never over articles) give, per week of the
+One grouped query over the aggregate table (never over articles) gives, per week of the
 window (baseline weeks then the digest's week), the pieces, copies and tone sums of every
 series: all relevant coverage, each topic, each partner, each language, outlet group and
-outlet, and the topic/partner series split by language for the kk-vs-ru comparison.
+outlet, and the topic/partner series split by language for the kk-vs-ru comparison. Every
+series also keeps its counts per outlet, and the table keeps how many articles each outlet
+collected per week (relevant or not): what the volume tests weigh weeks by
+(``reports.exposure``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ class Series:
     polarity_sum: np.ndarray
     alarm_sum: np.ndarray
     tone_n: np.ndarray
+    # outlet -> weekly pieces, and pieces + copies, of this series from that outlet
+    outlet_pieces: dict[str, np.ndarray] = field(default_factory=dict)
+    outlet_items: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def empty(cls, kind: str, key: str, n_weeks: int) -> Series:
@@ -46,6 +52,12 @@ class Series:
     def add(self, week_index: int, values: Iterable[float]) -> None:
         for name, value in zip(_FIELDS, values, strict=True):
             getattr(self, name)[week_index] += value or 0
+
+    def add_outlet(self, outlet: str, week_index: int, pieces: float, copies: float) -> None:
+        n = len(self.pieces)
+        self.outlet_pieces.setdefault(outlet, np.zeros(n))[week_index] += pieces or 0
+        self.outlet_items.setdefault(outlet, np.zeros(n))[week_index] += (pieces or 0) + (
+            copies or 0)
 
     @property
     def week_pieces(self) -> int:
@@ -79,6 +91,10 @@ class WeeklyTable:
     by_lang: dict[tuple[str, str, str], Series] = field(default_factory=dict)  # (lang, kind, key)
     undated: dict[str, np.ndarray] = field(default_factory=dict)  # outlet -> crawl-dated articles
     groups: dict[str, str] = field(default_factory=dict)  # outlet -> outlet group
+    # (outlet, lang) -> dated articles collected per week, relevant or not
+    collected: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    relevant: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # of collected
+    imported: set[str] = field(default_factory=set)  # outlets loaded from archives only
 
     @property
     def n_weeks(self) -> int:
@@ -96,6 +112,29 @@ class WeeklyTable:
             store[key] = Series.empty(kind, name, self.n_weeks)
         return store[key]
 
+    def add_row(self, i: int, lang: str, outlet: str, dimension: str, key: str,
+                values: list) -> None:
+        """Add one aggregate row (one day, language, outlet, dimension and key) to week i."""
+        if dimension == "all" and key == "undated":
+            # Crawl-dated articles never enter trends; counted per outlet for source health.
+            self.undated.setdefault(outlet, np.zeros(self.n_weeks))[i] += values[0] or 0
+            return
+        pieces, copies = values[1], values[2]
+        cells = []
+        if dimension == "all":
+            self.collected.setdefault((outlet, lang), np.zeros(self.n_weeks))[i] += values[0] or 0
+            self.relevant.setdefault((outlet, lang), np.zeros(self.n_weeks))[i] += (
+                (pieces or 0) + (copies or 0))
+            group = self.groups.get(outlet, "unknown")
+            cells = [("all", ""), ("lang", lang), ("outlet", outlet), ("group", group)]
+        else:
+            cells = [(dimension, key)]
+        for kind, name in cells:
+            cell = self._cell(self.series, (kind, name), kind, name)
+            cell.add(i, values)
+            cell.add_outlet(outlet, i, pieces, copies)
+        self._cell(self.by_lang, (lang, dimension, key), dimension, key).add(i, values)
+
 
 def load_weekly(engine: Engine, *, profile_version: str, week: IsoWeek,
                 baseline_weeks: int) -> WeeklyTable:
@@ -110,33 +149,12 @@ def load_weekly(engine: Engine, *, profile_version: str, week: IsoWeek,
 
     with engine.connect() as conn:
         table.groups = dict(conn.execute(select(Outlet.id, Outlet.group)).all())
-        by_lang_rows = conn.execute(
-            select(agg.day, agg.lang, agg.dimension, agg.key, *sums)
-            .where(*window).group_by(agg.day, agg.lang, agg.dimension, agg.key)).all()
-        by_outlet_rows = conn.execute(
-            select(agg.day, agg.outlet_id, agg.key, *sums)
-            .where(*window, agg.dimension == "all")
-            .group_by(agg.day, agg.outlet_id, agg.key)).all()
-
-    for day, lang, dimension, key, *values in by_lang_rows:
-        i = index[_as_date(day)]
-        if dimension == "all" and key == "undated":
-            continue  # crawl-dated articles never enter trends; counted per outlet below
-        if dimension == "all":
-            table._cell(table.series, ("all", ""), "all", "").add(i, values)
-            table._cell(table.series, ("lang", lang), "lang", lang).add(i, values)
-        else:
-            table._cell(table.series, (dimension, key), dimension, key).add(i, values)
-        table._cell(table.by_lang, (lang, dimension, key), dimension, key).add(i, values)
-
-    for day, outlet, key, *values in by_outlet_rows:
-        i = index[_as_date(day)]
-        if key == "undated":
-            table.undated.setdefault(outlet, np.zeros(len(weeks)))[i] += values[0] or 0
-            continue
-        table._cell(table.series, ("outlet", outlet), "outlet", outlet).add(i, values)
-        group = table.groups.get(outlet, "unknown")
-        table._cell(table.series, ("group", group), "group", group).add(i, values)
+        rows = conn.execute(
+            select(agg.day, agg.lang, agg.outlet_id, agg.dimension, agg.key, *sums)
+            .where(*window)
+            .group_by(agg.day, agg.lang, agg.outlet_id, agg.dimension, agg.key)).all()
+    for day, lang, outlet, dimension, key, *values in rows:
+        table.add_row(index[_as_date(day)], lang, outlet, dimension, key, values)
     return table
 
 

@@ -1,11 +1,14 @@
 """Statistical tests that decide which weekly changes are shifts worth an analyst's time.
 
-Volume: the week's count against the trailing baseline weeks. When the baseline weeks vary
-no more than Poisson counts do, the exact conditional test is used (given the total, the
-week's share of it is binomial with p = 1/(1+B) under "same rate"), with a Clopper-Pearson
-interval turned into a rate ratio. News is often bursty; when the baseline is overdispersed
-(Pearson dispersion test) a negative binomial model with a moment estimate of the dispersion
-is used instead: a Wald test on the log rate ratio whose variance carries the extra spread.
+Volume: the week's count against the trailing baseline weeks, each week weighed by its
+exposure: how much the outlets behind the series collected that week (``reports.exposure``),
+so outlets joining, leaving or falling silent move the expectation, not the test. When the
+baseline varies no more than Poisson counts do, the exact conditional test is used (given the
+total, the week's share is binomial with p = e_week / (e_week + e_baseline) under "same
+rate"), with a Clopper-Pearson interval turned into a rate ratio. News is often bursty; then
+a negative binomial model is used: a Wald test on the log rate ratio whose variance carries
+the extra spread, with the dispersion shrunk toward the week's pooled estimate
+(``reports.dispersion``). Baseline weeks that are events themselves are left out.
 
 Tone: Welch's difference of means of per-article polarity, week against baseline.
 
@@ -23,10 +26,25 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
-# Below this p-value of the Pearson dispersion test the baseline is treated as overdispersed.
-# Lenient on purpose: with 8 baseline weeks the test has little power, and wrongly keeping
-# Poisson on bursty data is what produces false alarms.
-DISPERSION_P = 0.1
+from reports.dispersion import (
+    DISPERSION_P,
+    PRIOR_DF,
+    outlier_weeks,
+    pooled_dispersion,
+    shrunk_dispersion,
+)
+
+__all__ = [
+    "DISPERSION_P",
+    "Tested",
+    "ToneTest",
+    "VolumeTest",
+    "benjamini_hochberg",
+    "control_fdr",
+    "pooled_dispersion",
+    "tone_test",
+    "volume_test",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,6 +57,10 @@ class VolumeTest:
     p_value: float
     model: str  # poisson | negbin
     dispersion: float  # NB alpha (variance = mu + alpha mu^2); 0 for Poisson
+    expected: float = 0.0  # pieces expected this week given what was collected
+    exposure: float = 1.0  # collection this week relative to the baseline weeks' mean
+    raw_ratio: float = 0.0  # week / baseline mean, before adjusting for collection
+    left_out: tuple[int, ...] = ()  # baseline weeks left out as events (indexes)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,97 +98,102 @@ class Tested:
 
 
 def volume_test(week_count: int, baseline: ArrayLike, *, min_count: int,
-                pooled_dispersion: float = 0.0,
+                pooled_dispersion: float = 0.0, exposure: ArrayLike | None = None,
+                information: float = 1.0, robust: bool = True,
                 confidence: float = 0.95) -> VolumeTest | None:
     """Test the week's count against the baseline weekly counts; None if too small to test.
 
     A series is tested when the week or the baseline's weekly mean reaches ``min_count`` and
     the baseline has at least one piece (a series born this week is "new", not a shift).
-    ``pooled_dispersion`` is the NB dispersion shared by the week's series (see
-    ``pooled_dispersion``); a series whose own baseline is more bursty uses its own.
+    ``exposure`` holds the collection of every baseline week and then of this week (any
+    scale; None for steady collection). ``pooled_dispersion`` is the NB dispersion shared by
+    the week's series; the series' own estimate is shrunk toward it. With ``robust`` baseline
+    weeks that are events themselves are left out (``dispersion.outlier_weeks``).
+    ``information`` (0 to 1) is the share of the baseline's pieces that inform the week's
+    expectation (``exposure.Exposure.information``): the baseline counts as that many pieces.
     """
     base = np.asarray(baseline, dtype=float)
     weeks = len(base)
     if weeks < 2:
         raise ValueError("a baseline needs at least 2 weeks")
-    total_base = float(base.sum())
-    mean = total_base / weeks
-    if total_base <= 0 or max(week_count, mean) < min_count:
+    expo = np.ones(weeks + 1) if exposure is None else np.asarray(exposure, dtype=float)
+    if len(expo) != weeks + 1:
+        raise ValueError("exposure needs one value per baseline week and one for the week")
+    raw_mean = float(base.mean())
+    if base.sum() <= 0 or max(week_count, raw_mean) < min_count:
         return None
-    alpha = max(_own_dispersion(base), pooled_dispersion)
-    if alpha <= 0:
-        return _poisson(week_count, base, confidence)
-    return _negbin(week_count, base, alpha, confidence)
+    base_e, week_e = expo[:-1], float(expo[-1])
+    if base_e.sum() <= 0:
+        return None
+    left_out: tuple[int, ...] = ()
+    if robust:
+        left_out = tuple(outlier_weeks(base, base_e, pooled_dispersion))
+        if left_out:
+            keep = np.ones(weeks, dtype=bool)
+            keep[list(left_out)] = False
+            base, base_e = base[keep], base_e[keep]
+            if base.sum() <= 0 or base_e.sum() <= 0:
+                return None
+    scale = float(base_e.mean())
+    base_e, week_e = base_e / scale, week_e / scale  # baseline weeks average exposure 1
+    alpha, overdispersed = shrunk_dispersion(base, base_e, pooled_dispersion)
+    if week_e <= 0:
+        # Nothing was collected from the series' outlets: there is nothing to compare.
+        return None
+    df = len(base) - 1 + PRIOR_DF  # the dispersion's degrees of freedom, prior included
+    info = min(max(information, 1e-3), 1.0)
+    test = (_negbin(week_count, base, base_e, week_e, alpha, df, info, confidence)
+            if overdispersed else _poisson(week_count, base, base_e, week_e, info, confidence))
+    rate = float(base.sum() / base_e.sum())
+    return replace(test, baseline_mean=raw_mean, expected=rate * week_e, exposure=week_e,
+                   raw_ratio=week_count / raw_mean, left_out=left_out)
 
 
-def _own_dispersion(base: np.ndarray) -> float:
-    """Moment estimate of one baseline's NB dispersion if it is overdispersed, else 0."""
-    mean = float(base.mean())
-    pearson = float(((base - mean) ** 2).sum() / mean)
-    if special.chdtrc(len(base) - 1, pearson) >= DISPERSION_P:
-        return 0.0
-    return max((float(base.var(ddof=1)) - mean) / mean**2, 0.0)
-
-
-def pooled_dispersion(baselines: Sequence[ArrayLike]) -> float:
-    """One NB dispersion for all series of a week, 0 if together they look Poisson.
-
-    Eight weeks say little about one series' burstiness, so estimating it alone lets Poisson
-    slip in on bursty data (false alarms). The series of one digest share their news cycle;
-    pooling the moment equations E[sum (c - m)^2] = (B - 1)(m + alpha m^2) across them gives
-    a far steadier estimate.
-    """
-    excess = scale = pearson = 0.0
-    df = 0
-    for counts in baselines:
-        base = np.asarray(counts, dtype=float)
-        mean = float(base.mean())
-        if mean <= 0 or len(base) < 2:
-            continue
-        ss = float(((base - mean) ** 2).sum())
-        excess += ss - (len(base) - 1) * mean
-        scale += (len(base) - 1) * mean**2
-        pearson += ss / mean
-        df += len(base) - 1
-    if df == 0 or special.chdtrc(df, pearson) >= DISPERSION_P:
-        return 0.0
-    return max(excess / scale, 0.0)
-
-
-def _poisson(x: int, base: np.ndarray, confidence: float) -> VolumeTest:
-    weeks = len(base)
-    total = x + round(float(base.sum()))
-    share0 = 1.0 / (1 + weeks)  # the week's expected share of the total under "same rate"
-    # Two-sided by doubling the smaller tail; Clopper-Pearson bounds by the beta quantiles.
+def _poisson(x: int, base: np.ndarray, base_e: np.ndarray, week_e: float, info: float,
+             confidence: float) -> VolumeTest:
+    # The baseline counts as ``info`` of its pieces and collection (same rate, less weight).
+    rate = float(base.sum()) / float(base_e.sum())
+    total = x + float(base.sum()) * info
+    e_base = float(base_e.sum()) * info
+    share0 = week_e / (week_e + e_base)  # the week's expected share under "same rate"
+    # Two-sided by doubling the smaller tail (binomial tails as incomplete beta functions, which
+    # take the fractional totals); Clopper-Pearson bounds by the beta quantiles.
     # (scipy.special directly: binomtest's root finding is 50x slower and this runs per series.)
-    p = min(1.0, 2 * min(special.bdtr(x, total, share0), special.bdtrc(x - 1, total, share0)))
+    lower = special.betainc(total - x, x + 1, 1 - share0) if x < total else 1.0
+    upper = special.betainc(x, total - x + 1, share0) if x > 0 else 1.0
+    p = min(1.0, 2 * min(lower, upper))
     tail = (1 - confidence) / 2
     low = special.betaincinv(x, total - x + 1, tail) if x > 0 else 0.0
     high = special.betaincinv(x + 1, total - x, 1 - tail) if x < total else 1.0
-    mean = float(base.mean())
 
     def ratio(share: float) -> float:
-        return math.inf if share >= 1 else share / (1 - share) * weeks
+        return math.inf if share >= 1 else share / (1 - share) * e_base / week_e
 
-    return VolumeTest(observed=x, baseline_mean=mean, rate_ratio=x / mean,
+    return VolumeTest(observed=x, baseline_mean=0.0, rate_ratio=x / week_e / rate,
                       ci_low=ratio(float(low)), ci_high=ratio(float(high)),
                       p_value=float(p), model="poisson", dispersion=0.0)
 
 
-def _negbin(x: int, base: np.ndarray, alpha: float, confidence: float) -> VolumeTest:
-    weeks = len(base)
-    mean = float(base.mean())
+def _negbin(x: int, base: np.ndarray, base_e: np.ndarray, week_e: float, alpha: float,
+            df: float, info: float, confidence: float) -> VolumeTest:
+    e_base = float(base_e.sum())
     # Half-count continuity keeps log finite for an empty week without moving large counts.
-    log_rr = math.log((x + 0.5) / (mean + 0.5 / weeks))
-    # Under "same rate" both the week and the baseline mean have the pooled rate; the variance
-    # of log(count) for NB(mu, alpha) is 1/mu + alpha (per week; the baseline mean averages B).
-    pooled = (x + base.sum()) / (weeks + 1)
-    var_null = (1 / pooled + alpha) * (1 + 1 / weeks)
-    p = 2 * special.ndtr(-abs(log_rr) / math.sqrt(var_null))
-    var_est = (1 / (x + 0.5) + alpha) + (1 / (mean * weeks + 0.5) + alpha / weeks)
-    z = special.ndtri(0.5 + confidence / 2)
+    log_rr = math.log((x + 0.5) / week_e) - math.log((float(base.sum()) + 0.5) / e_base)
+    # Under "same rate" the week and the baseline share one rate; the variance of
+    # log(count) for NB(mu, alpha) is 1/mu + alpha, and the baseline's total averages its
+    # weeks' bursts (alpha sum e^2 / (sum e)^2, alpha / B for steady collection).
+    rate = (x + float(base.sum())) / (week_e + e_base)
+    spread = float((base_e**2).sum()) / e_base**2
+    var_null = 1 / (rate * week_e) + alpha + 1 / (rate * e_base * info) + alpha * spread
+    # The variance rests on an estimated dispersion: Student's t with the estimate's degrees of
+    # freedom (own weeks plus the prior's), as limma moderates its t statistics, not the
+    # normal (measured on tests/reports/churn.py: the normal flags one quiet week in four).
+    p = 2 * special.stdtr(df, -abs(log_rr) / math.sqrt(var_null))
+    var_est = (1 / (x + 0.5) + alpha) + (1 / (float(base.sum()) * info + 0.5) + alpha * spread)
+    z = special.stdtrit(df, 0.5 + confidence / 2)
     half = z * math.sqrt(var_est)
-    return VolumeTest(observed=x, baseline_mean=mean, rate_ratio=x / mean,
+    return VolumeTest(observed=x, baseline_mean=0.0,
+                      rate_ratio=(x / week_e) / (float(base.sum()) / e_base),
                       ci_low=math.exp(log_rr - half), ci_high=math.exp(log_rr + half),
                       p_value=float(p), model="negbin", dispersion=alpha)
 

@@ -1,7 +1,9 @@
 """The item pipelines, one job each, in the order written once in ``ORDER``.
 
-Every discard raises ``DropItem`` after counting itself under ``steppewatch/drop/<reason>``,
-so the crawl_runs record shows why each listed article did not arrive.
+Each is a thin Scrapy wrapper over a plain function of ``pipeline.ingest.steps`` (which
+``steppewatch import`` calls too). Every discard raises ``DropItem`` after counting itself
+under ``steppewatch/drop/<reason>``, so the crawl_runs record shows why each listed article
+did not arrive.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
+
+from pipeline.ingest import Discard
 
 ORDER = (
     "crawlers.pipelines.clean.CleanPipeline",
@@ -38,3 +42,9 @@ class StepPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
+
+    def count(self, name: str) -> None:
+        self.stats.inc_value(f"steppewatch/{name}")
+
+    def dropped(self, discard: Discard) -> DropItem:
+        return drop(self.stats, discard.reason, discard.message)

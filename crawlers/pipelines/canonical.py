@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from crawlers.items import ArticleItem
-from crawlers.urls import canonical_url
+from pipeline.ingest import steps
 
 
 class CanonicalPipeline:
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        item.canonical_url = canonical_url(item.listed_url)
+        steps.canonicalise(item)
         return item

@@ -71,6 +71,7 @@ def _register() -> None:
         db_cmd,
         demo_cmd,
         digest_cmd,
+        import_cmd,
         outlets_cmd,
         process_cmd,
         replay_cmd,
@@ -78,7 +79,7 @@ def _register() -> None:
     )
 
     for module in (config_cmd, db_cmd, outlets_cmd, crawl_cmd, replay_cmd, seeds_cmd,
-                   analyze_cmd, process_cmd, backfill_cmd, digest_cmd,
+                   import_cmd, analyze_cmd, process_cmd, backfill_cmd, digest_cmd,
                    dashboard_cmd, demo_cmd):
         main.add_command(module.command)
 

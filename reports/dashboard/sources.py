@@ -36,6 +36,7 @@ class SourceRow:
     name: str
     group: str
     active: bool
+    imported: bool = False  # loaded from archives (steppewatch import), never crawled
     last_success: datetime | None = None
     last_new_article: datetime | None = None  # end of the latest run that stored one
     newest_item: datetime | None = None  # newest publication date any run saw
@@ -44,8 +45,13 @@ class SourceRow:
     @property
     def status(self) -> str:
         if not self.runs:
-            return "not crawled"
+            return "imported" if self.imported else "not crawled"
         return self.runs[0].status
+
+
+def is_imported(endpoints: dict[str, Any] | None) -> bool:
+    """An outlet created by ``steppewatch import`` (it has no crawl endpoints)."""
+    return bool(endpoints) and set(endpoints) == {"imported"}
 
 
 def load_sources(engine: Engine) -> list[SourceRow]:
@@ -53,7 +59,8 @@ def load_sources(engine: Engine) -> list[SourceRow]:
         # Relative to the latest run, not the clock: a replayed or restored store reads alike.
         latest = conn.execute(select(func.max(CrawlRun.started_at))).scalar()
         since = (latest or datetime.now(UTC)) - HORIZON
-        outlets = conn.execute(select(Outlet.id, Outlet.name, Outlet.group, Outlet.active)
+        outlets = conn.execute(select(Outlet.id, Outlet.name, Outlet.group, Outlet.active,
+                                      Outlet.endpoints)
                                .order_by(Outlet.group, Outlet.id)).all()
         runs = conn.execute(
             select(CrawlRun.outlet_id, CrawlRun.started_at, CrawlRun.finished_at,
@@ -65,8 +72,9 @@ def load_sources(engine: Engine) -> list[SourceRow]:
     for run in runs:
         by_outlet[run.outlet_id].append(run)
     out = []
-    for oid, name, group, active in outlets:
-        row = SourceRow(outlet_id=oid, name=name, group=group, active=active)
+    for oid, name, group, active, endpoints in outlets:
+        row = SourceRow(outlet_id=oid, name=name, group=group, active=active,
+                        imported=is_imported(endpoints))
         for run in by_outlet.get(oid, []):
             ended = run.finished_at or run.started_at
             new = _new(run.counts)

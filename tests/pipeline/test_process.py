@@ -92,3 +92,30 @@ def test_days_are_local_days(engine, analyzer):
     with session_scope(engine) as s:
         days = set(s.scalars(select(DailyAggregate.day)))
     assert days == {(late + timedelta(hours=5)).date()}
+
+
+def test_copies_of_one_story_share_the_best_copys_relevance(engine, analyzer):
+    # A short flash of the same event, stored as a copy of the article, says too little to be
+    # judged relevant on its own; the story is relevant, so the copy counts as its reach.
+    flash = "Лондон: подписан план. Подробности позже."
+    with session_scope(engine) as s:
+        save_outlets(s, OUTLETS)
+        save_articles(s, [_rec(1, RELEVANT), _rec(2, flash, outlet="replay-ru")])
+        first = s.scalar(select(Article.id).where(Article.canonical_url.like("%kz.example/1")))
+        s.execute(update(Article).values(cluster_id=first))
+    process(engine, analyzer, tz=TZ)
+    version = analyzer.profile.version
+    with session_scope(engine) as s:
+        got = {a.article_id: (a.relevant, a.evidence.get("story")) for a in s.scalars(
+            select(Analysis).where(Analysis.profile_version == version))}
+        copy = s.scalar(select(Article.id).where(Article.canonical_url.like("%ru.example/2")))
+        partners = s.scalars(select(AnalysisPartner.partner_id).where(
+            AnalysisPartner.article_id == copy)).all()
+        ru = s.scalar(select(DailyAggregate).where(
+            DailyAggregate.outlet_id == "replay-ru", DailyAggregate.dimension == "all",
+            DailyAggregate.key == ""))
+    assert got[first] == (True, None)
+    assert got[copy] == (True, {"relevant_by": first})
+    assert partners == ["GBR"]
+    assert (ru.pieces, ru.copies) == (0, 1)
+    assert process(engine, analyzer, tz=TZ).analysed == 0  # a rerun changes nothing

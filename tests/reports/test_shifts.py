@@ -98,3 +98,33 @@ def test_benjamini_hochberg_matches_the_textbook_example():
     assert flags == [True, True, True, True, False]
     assert q[3] == pytest.approx(0.025) and q[4] == pytest.approx(0.2)
     assert benjamini_hochberg([], 0.1) == ([], [])
+
+
+def test_dispersion_is_shrunk_toward_the_weeks_pooled_estimate():
+    from reports.dispersion import PRIOR_DF, own_dispersion, shrunk_dispersion
+
+    ones = np.ones(8)
+    calm = np.array([40, 41, 39, 40, 42, 38, 40, 40], dtype=float)
+    alpha, negbin = shrunk_dispersion(calm, ones, pooled=0.05)
+    # A calm baseline borrows the week's burstiness: 10 prior weeks against its own 7.
+    assert negbin and alpha == pytest.approx(PRIOR_DF * 0.05 / (7 + PRIOR_DF))
+    bursty = np.array([5, 40, 8, 60, 12, 3, 50, 10], dtype=float)
+    own, _ = own_dispersion(bursty, ones)
+    assert 0.05 < shrunk_dispersion(bursty, ones, pooled=0.05)[0] < own
+    assert shrunk_dispersion(calm, ones, pooled=0.0) == (0.0, False)  # Poisson stays Poisson
+
+
+def test_collection_moves_the_expectation_not_the_test():
+    # Collection halves in the week: 20 pieces are what 40 a week were before.
+    steady = volume_test(20, [40] * 8, min_count=5)
+    halved = volume_test(20, [40] * 8, min_count=5, exposure=[1] * 8 + [0.5])
+    assert steady is not None and steady.p_value < 0.01
+    assert halved is not None and halved.p_value > 0.5
+    assert halved.expected == pytest.approx(20) and halved.raw_ratio == pytest.approx(0.5)
+    assert volume_test(0, [40] * 8, min_count=5, exposure=[1] * 8 + [0]) is None
+
+
+def test_an_event_week_is_left_out_of_the_baseline():
+    t = volume_test(80, [40, 38, 200, 41, 39, 42, 40, 37], min_count=5)
+    assert t is not None and t.left_out == (2,)
+    assert t.rate_ratio == pytest.approx(80 / (277 / 7))
