@@ -84,6 +84,9 @@ class Entity:
     home: bool = False  # Kazakhstan's own state, officials, institutions
     partner: str | None = None  # the partner this person or body stands for
     military: bool = False  # an armed force, defence ministry or arms maker: a defence matter
+    # Places matched only to see where something happens (relevance); not given to the NER
+    # correctors, since in real text they often begin a facility's or company's name.
+    venue: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,6 +138,8 @@ class Profile:
         """
         entries = []
         for item in (*self.entities, *self.partners):
+            if isinstance(item, Entity) and item.venue:
+                continue
             aliases = [a for a in item.aliases.all() if not _is_pattern(a)]
             if isinstance(item, Partner):
                 aliases += [n for n in (item.names.ru, item.names.kk, item.names.en)
@@ -319,12 +324,12 @@ def _entity(d: Any, where: str) -> Entity:
     if not isinstance(d, dict):
         raise ProfileError(f"{where}: must be a mapping")
     _keys(d, where, required={"id", "type", "aliases"},
-          optional=frozenset({"home", "partner", "military"}))
+          optional=frozenset({"home", "partner", "military", "venue"}))
     eid = _id(d, where)
     where = f"{where} ({eid})"
     return Entity(id=eid, type=_type(d, where), aliases=_terms(d["aliases"], f"{where}.aliases"),
                   home=bool(d.get("home", False)), partner=d.get("partner"),
-                  military=bool(d.get("military", False)))
+                  military=bool(d.get("military", False)), venue=bool(d.get("venue", False)))
 
 
 def _partner(d: Any, where: str) -> Partner:

@@ -148,6 +148,11 @@ def score_relevance(text: str, title: str = "", lang: str = "ru", hits: list[Hit
         elif i and triple(w.merged(windows[i - 1])):
             triples.append(i)
     title_triple = triple(title_window)
+    if (title and windows and not title_triple and 0 not in triples
+            and triple(title_window.merged(windows[0]))):
+        # The headline and the first sentence are neighbours: a flash headlined "Tokayev: ..."
+        # whose sentence names the partners and the defence matter holds a spread triple.
+        triples.insert(0, 0)
     lead = title_window
     for w in windows[:2]:
         lead = lead.merged(w)

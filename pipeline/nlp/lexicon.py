@@ -166,7 +166,7 @@ def find_hits(tokens: list[str], lang: str) -> list[Hit]:
             continue
         if matched.category in FRAMING:
             if (_negated(tokens, i, lx, lang, reach=_FRAMING_REACH)
-                    or _denied(tokens, i + n, lang) or _refuted(tokens, i)):
+                    or _denied(tokens, i, i + n, lang) or _refuted(tokens, i)):
                 continue
             sign = 1.0
         else:
@@ -195,32 +195,46 @@ def _negated(tokens: list[str], i: int, lx: _Lang, lang: str, *, reach: int = _N
 # Danger framing is denied by what follows it within a few words ("угрозы паводка нет",
 # "размещения «Орешника» не будет", Kazakh "шабуыл жасауды жоспарламайды") or refuted by
 # what precedes it ("опровергли слухи о базе НАТО").
-_FRAMING_REACH = 2
+_FRAMING_REACH = 3
 _DENY_REACH = 3
 _STOPS = frozenset({"|", "только", "лишь"})  # a sentence boundary; "не только угроза"
 _DENIALS = frozenset({"нет", "жоқ", "емес"})
+# Dismissals after the framing: "разговоры о войне — «чепуха»", Kazakh "бос сөз".
+_DISMISSALS = ("чепух", "бред", "вымысел", "вымысл", "выдумк", "өтірік")
 _DENIAL_PAIRS = frozenset({("не", "будет"), ("не", "планируется"), ("не", "планирует"),
                            ("не", "планируют"), ("не", "было"), ("не", "существует")})
 # Kazakh negative verb forms: the negative -ма/-ме/-ба/-бе/-па/-пе before a person, tense or
 # participle ending (жоспарламайды, көрмейді, тартылмайды, болмайды, қалдырмаймыз).
-_KK_NEGATIVE_VERB = re.compile(r"(?:ма|ме|ба|бе|па|пе)(?:йды|йді|ймыз|йміз|йтын|йтін|ған|ген|сын|сін)$")
+_KK_NEGATIVE_VERB = re.compile(r"(?:ма|ме|ба|бе|па|пе)(?:йды|йді|ймыз|йміз|йтын|йтін|ған|ген|сын|сін)"
+                               r"(?:ын|ін|ы|і|на|не|да|де|ға|ге|нан|нен)?$")
+# Kazakh threats that are a negated verb themselves: "жауапсыз қалдырмаймыз" (we will not leave
+# it unanswered).
+_KK_DOUBLE_NEGATIVE = ("жауапсыз",)
 _REFUTERS = ("опроверг", "фейк", "слух", "жоққа")
 _DRILL = ("учебн", "жоспарлы", "оқу-жаттығу")
-# Negated, these affirm what follows: "не исключает удара", "не отрицает угрозы".
-_AFFIRMERS = ("исключ", "отрица", "скрыва")
+# Negated, these affirm what follows: "не исключает удара", "не отрицает угрозы", "не секрет,
+# что угроза...", "не прекращаются обстрелы".
+_AFFIRMERS = ("исключ", "отрица", "скрыва", "секрет", "прекраща", "утиха", "стиха", "снижа")
 
 
-def _denied(tokens: list[str], after: int, lang: str) -> bool:
-    for j in range(after, min(len(tokens), after + _DENY_REACH)):
+def _denied(tokens: list[str], inside: int, after: int, lang: str) -> bool:
+    """Denied by a few words after the hit, or (Kazakh) by a negative verb inside the hit
+    itself ("қатер төндірмейді", "шабуыл жасамайды", "қорқытпайды")."""
+    for j in range(inside, min(len(tokens), after + _DENY_REACH)):
         tok = tokens[j]
         if tok in _STOPS:
             return False
+        if (lang == "kk" and len(tok) > 6 and _KK_NEGATIVE_VERB.search(tok)
+                and not (j < after and tokens[inside].startswith(_KK_DOUBLE_NEGATIVE))):
+            return True
+        if j < after:
+            continue
         if tok in _DENIALS or (j + 1 < len(tokens) and (tok, tokens[j + 1]) in _DENIAL_PAIRS):
+            return True
+        if tok.startswith(_DISMISSALS) or (lang == "kk" and tok == "бос"):
             return True
         if tok.startswith(_DRILL):
             return True  # "тревога была учебной": a drill, not danger
-        if lang == "kk" and len(tok) > 6 and _KK_NEGATIVE_VERB.search(tok):
-            return True
     return False
 
 
