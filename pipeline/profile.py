@@ -30,6 +30,8 @@ TERM_LISTS = (
     "foreign_war_terms",
     "foreign_terms",
 )
+# Optional lists (an empty list when absent).
+OPTIONAL_TERM_LISTS = ("civil_terms",)
 FRAMINGS = ("alarm", "cooperative")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "seeds" / "profile.yaml"
 
@@ -113,6 +115,7 @@ class Profile:
     foreign_war_terms: Terms
     foreign_terms: Terms
     version: str
+    civil_terms: Terms = field(default_factory=lambda: Terms())
     source: Path | None = None
     _by_id: dict[str, Entity | Partner] = field(default_factory=dict, repr=False, compare=False)
 
@@ -178,7 +181,8 @@ def parse_profile(text: str, *, source: Path | None = None) -> Profile:
     if not isinstance(raw, dict):
         raise ProfileError(f"{where}: the top level must be a mapping")
     data = _normalise(raw)
-    _keys(data, where, required={"topics", "entities", "partners", "framing", *TERM_LISTS})
+    _keys(data, where, required={"topics", "entities", "partners", "framing", *TERM_LISTS},
+          optional=frozenset(OPTIONAL_TERM_LISTS))
 
     partners = tuple(_partner(p, f"{where}: partners[{i}]") for i, p in
                      enumerate(_list(data["partners"], f"{where}: partners")))
@@ -193,6 +197,8 @@ def parse_profile(text: str, *, source: Path | None = None) -> Profile:
     framing = {k: _terms(framing_raw[k], f"{where}: framing.{k}", langs=("ru", "kk"))
                for k in FRAMINGS}
     lists = {k: _terms(data[k], f"{where}: {k}", langs=("ru", "kk")) for k in TERM_LISTS}
+    lists |= {k: _terms(data[k], f"{where}: {k}", langs=("ru", "kk"))
+              for k in OPTIONAL_TERM_LISTS if k in data}
 
     by_id: dict[str, Entity | Partner] = {}
     for item in (*partners, *entities):

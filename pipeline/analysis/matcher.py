@@ -37,7 +37,7 @@ _is_none = partial(is_, None)
 _CACHE_WORDS = 200_000  # distinct words remembered before the memo is reset
 
 KINDS = ("partner", "entity", "topic", "defence", "defence_intl", "relation", "domestic",
-         "war", "foreign", "framing")
+         "war", "foreign", "civil", "framing")
 
 
 # Not frozen: a frozen dataclass pays a setattr call per field, and hits are made by the
@@ -152,6 +152,7 @@ class Matcher:
         add(profile.domestic_military_terms, "domestic", "domestic")
         add(profile.foreign_war_terms, "war", "war")
         add(profile.foreign_terms, "foreign", "foreign")
+        add(profile.civil_terms, "civil", "civil")
         for name, terms in profile.framing.items():
             add(terms, "framing", name)
 

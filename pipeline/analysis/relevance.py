@@ -65,13 +65,21 @@ class _Window:
     blocs: set[str] = field(default_factory=set)  # member or standalone blocs
     foreign: bool = False  # an unnamed foreign side ("other countries", "abroad")
     defence: bool = False
+    armed: bool = False  # the defence matter is an armed body or bloc by name, not hardware
+    civil: bool = False  # rescue, floods, farming: drones and helicopters in civil use
     relation: bool = False
     hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def military(self) -> bool:
+        """A defence matter, unless its only evidence is hardware in a civil setting."""
+        return self.defence and (self.armed or not self.civil)
 
     def merged(self, other: _Window) -> _Window:
         return _Window(home=self.home or other.home, partners=self.partners | other.partners,
                        blocs=self.blocs | other.blocs, foreign=self.foreign or other.foreign,
-                       defence=self.defence or other.defence,
+                       defence=self.defence or other.defence, armed=self.armed or other.armed,
+                       civil=self.civil or other.civil,
                        relation=self.relation or other.relation, hits=self.hits + other.hits)
 
 
@@ -134,9 +142,9 @@ def score_relevance(text: str, title: str = "", lang: str = "ru", hits: list[Hit
     home_lead = title_window.home or any(w.home for w in windows[:2])
 
     def triple(w: _Window) -> bool:
-        foreign_defence = (w.partners or w.foreign) and w.defence
+        foreign_defence = (w.partners or w.foreign) and w.military
         bloc_defence = any(_bloc_counts(profile.lookup(b), home_lead or w.home)
-                           for b in w.blocs) and w.defence
+                           for b in w.blocs) and w.military
         return bool((w.home and foreign_defence) or bloc_defence)
 
     triples: list[int] = []
@@ -211,21 +219,24 @@ def _add(window: _Window, hit: Hit, profile: Profile) -> None:
             if partner.member or partner.standalone:
                 window.blocs.add(hit.id)
             if partner.military:
-                window.defence = True
+                window.defence = window.armed = True
     elif kind == "entity":
         entity = profile.lookup(hit.id)
         if isinstance(entity, Entity):
             window.home = window.home or entity.home
             window.defence = window.defence or entity.military
+            window.armed = window.armed or entity.military
             if entity.partner:
                 window.partners.add(entity.partner)
     elif kind == "defence":
         window.defence = True
     elif kind == "defence_intl":
         # Peacekeeping is international by nature: a partner (the UN) and a defence matter.
-        window.defence = True
+        window.defence = window.armed = True
         window.partners.add("UN")
     elif kind == "relation":
         window.relation = True
     elif kind == "foreign":
         window.foreign = True
+    elif kind == "civil":
+        window.civil = True

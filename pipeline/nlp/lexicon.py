@@ -211,6 +211,7 @@ _KK_NEGATIVE_VERB = re.compile(r"(?:ма|ме|ба|бе|па|пе)(?:йды|йд
 # it unanswered).
 _KK_DOUBLE_NEGATIVE = ("жауапсыз",)
 _REFUTERS = ("опроверг", "фейк", "слух", "жоққа")
+_RULERS_OUT = ("исключа", "исключил", "исключено")
 _DRILL = ("учебн", "жоспарлы", "оқу-жаттығу")
 # Negated, these affirm what follows: "не исключает удара", "не отрицает угрозы", "не секрет,
 # что угроза...", "не прекращаются обстрелы".
@@ -239,10 +240,14 @@ def _denied(tokens: list[str], inside: int, after: int, lang: str) -> bool:
 
 
 def _refuted(tokens: list[str], i: int) -> bool:
+    """Refuted by what precedes: "опровергли слухи о базе", or ruled out: "министры исключают
+    военное вмешательство" (but "не исключают удара" affirms it)."""
     for j in range(i - 1, max(-1, i - 1 - _DENY_REACH), -1):
         if tokens[j] in _STOPS:
             return False
         if tokens[j].startswith(_REFUTERS):
+            return True
+        if tokens[j].startswith(_RULERS_OUT) and not (j and tokens[j - 1] in ("не", "нельзя")):
             return True
     return False
 
