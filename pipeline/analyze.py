@@ -185,7 +185,10 @@ class Analyzer:
                 if self._not_an_entity(text) or self._not_an_entity(e.text):
                     continue
                 key = entity_names.key_of(e.text, e.type, lang)
-                canonical = self._by_alias.get(key.split(":", 1)[1])
+                canonical = next((self._by_alias[k] for k in (
+                    key.split(":", 1)[1], " ".join(text.lower().replace("ё", "е").split()),
+                    " ".join(e.text.lower().replace("ё", "е").split())) if k in self._by_alias),
+                    None)  # "РК" alone is the profile's alias of Kazakhstan
                 if canonical:
                     key, text = canonical, self._display_name(canonical, lang) or text
                     e = EntitySpan(start=e.start, end=e.end, type=e.type, text=e.text,
