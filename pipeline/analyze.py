@@ -143,8 +143,10 @@ class Analyzer:
         topics = [TopicScore(id=t, score=s)
                   for t, s in score_topics(title_hits + hits, profile=self.profile)]
         deep = self.entities == "all" or rel.score >= ENTITY_MIN_RELEVANCE
+        military = rel.relevant or any(h.kind in ("defence", "defence_intl")
+                                       for h in (*title_hits, *hits))
         doc = tone_model.document_tone(text, lang, [text[a:b] for a, b in spans], model=deep,
-                                       title=title)
+                                       title=title, defence=military)
         entities = self._entities(text, lang) if deep else []
         partners = self._partners(text, lang, hits, rel.partners, spans) if rel.relevant else []
         sentences = list(rel.evidence_sentences) or list(doc.sentences)

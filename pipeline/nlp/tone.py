@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.nlp import lexicon, natasha_models
+from pipeline.nlp import threat as threat_model
 
 DATA_DIR = Path(__file__).parent / "data"
 SENTENCE_MODEL = DATA_DIR / "tone_sentence.json.gz"
@@ -145,6 +146,21 @@ ALARM_PEAK_SHARE = 0.5
 DRILL_SHARE = 0.3
 THREAT_AT = 0.6
 THREAT_POLARITY = 0.5
+# The threat model (``threat.py``) reads each unit too: a unit's threat peak is the larger of
+# the lexicon's and the model's probability times this share (so the model alone marks a
+# threat, THREAT_AT, from a probability of 0.75). Without the full model (pieces nobody reads
+# the tone of) it reads the headline and the lead sentence only.
+THREAT_MODEL_SHARE = 0.8
+THREAT_MODEL_CHEAP_UNITS = 2
+THREAT_MODEL_FLOOR = 0.5
+# Below THREAT_AT, a headline or lead the model reads as a likely threat (probability about 0.6
+# and more) still keeps the piece from being labelled positive.
+HINT_NOT_POSITIVE = 0.15
+# ... and only in a piece about military matters (``defence``: the caller saw a defence term)
+# or in a unit with conflict or danger wording of the lexicon: trained on short posts about
+# defence, the model would read names and turns of phrase of unrelated news (elections,
+# business) as threats.
+_THREAT_GATE = frozenset({"threat", "alarm", "conflict"})
 _BOUNDARY = "|"  # never produced by lexicon.tokenize
 # News puts its verdict up front: the headline and the lead sentence weigh more than the body.
 TITLE_WEIGHT = 2.0
@@ -152,17 +168,20 @@ LEAD_WEIGHT = 2.0
 
 
 def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
-                  model: bool = True, title: str = "") -> DocumentTone:
+                  model: bool = True, title: str = "", defence: bool = True) -> DocumentTone:
     """Tone of an article: weighted mean sentence polarity, weighted toward the headline
     (``title``, optional), the lead sentence and opinionated sentences.
 
     ``model=False`` scores Russian sentences by the lexicon alone (as Kazakh always is): a
-    few times cheaper, for pieces whose tone nobody reads (irrelevant ones in a stream)."""
+    few times cheaper, for pieces whose tone nobody reads (irrelevant ones in a stream).
+    ``defence=False`` says the piece names no military matter: the threat model then reads only
+    units with conflict or danger wording."""
     sents = sentences if sentences is not None else [text[a:b] for a, b in sentence_bounds(text)]
     # (polarity, sentence, position weight, shown as evidence)
     scored: list[tuple[float, str, float, bool]] = []
     all_hits: list[lexicon.Hit] = []
-    threat = 0.0  # the strongest unit's threat mass
+    peak = 0.0  # the strongest unit's threat framing, 0..1
+    model_peak = 0.0  # the threat model's reading of the headline and lead
     n_tokens = 0
     units = ([(title, TITLE_WEIGHT, False)] if title and title.strip() else []) + [
         (s, 1.0, True) for s in sents]
@@ -179,7 +198,8 @@ def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
     for hit in lexicon.find_hits(joined, lang):
         per_unit[bisect_right(starts, hit.token_index) - 1].append(hit)
     lead_done = False
-    for (tokens, s, pos_weight, in_text), hits in zip(tokenized, per_unit, strict=True):
+    for i, ((tokens, s, pos_weight, in_text), hits) in enumerate(
+            zip(tokenized, per_unit, strict=True)):
         if in_text and not lead_done:
             pos_weight, lead_done = LEAD_WEIGHT, True
         all_hits += hits
@@ -187,7 +207,16 @@ def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
             lexicon.alarm_mass(hits) - lexicon.threat_mass(hits))
         if framing and lexicon.is_drill(tokens, lang):
             framing *= DRILL_SHARE
-        threat = max(threat, framing)
+        unit_peak = 1.0 - math.exp(-framing / THREAT_SCALE)
+        if (THREAT_MODEL_SHARE and (model or i < THREAT_MODEL_CHEAP_UNITS)
+                and (defence or any(h.category in _THREAT_GATE for h in hits))):
+            p = threat_model.probability(s)
+            from_model = THREAT_MODEL_SHARE * max(0.0, p - THREAT_MODEL_FLOOR) / (
+                1.0 - THREAT_MODEL_FLOOR)
+            if i < THREAT_MODEL_CHEAP_UNITS:
+                model_peak = max(model_peak, from_model)
+            unit_peak = max(unit_peak, from_model)
+        peak = max(peak, unit_peak)
         n_tokens += len(tokens)
         scored.append((_polarity(tokens, lang, hits, model=model), s, pos_weight, in_text))
     if not scored:
@@ -196,10 +225,11 @@ def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
     weights = [w * (0.2 + abs(p)) for p, _, w, _ in scored]
     polarity = sum(w * p for w, (p, *_) in zip(weights, scored, strict=True)) / sum(weights)
     density = 100.0 * lexicon.alarm_mass(all_hits) / max(n_tokens, ALARM_MIN_WORDS)
-    peak = 1.0 - math.exp(-threat / THREAT_SCALE)
     alarm = max(1.0 - math.exp(-density / ALARM_DENSITY), peak)
     if peak >= THREAT_AT:
         polarity = min(polarity, -THREAT_POLARITY * peak)
+    elif model_peak >= HINT_NOT_POSITIVE:
+        polarity = min(polarity, POSITIVE_AT - 0.01)  # a veiled threat is not good news
     label = label_for(polarity, alarm)
     top = sorted((x for x in scored if x[3]), key=lambda x: -abs(x[0]))[:3]
     mass: dict[str, float] = {}

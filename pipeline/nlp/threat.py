@@ -1,0 +1,74 @@
+"""Explicit threats of force, read by a character n-gram model: the probability that a
+sentence or headline threatens force (strikes, targets, missiles, nuclear weapons,
+mobilisation, ultimatums, offensives, "a response will follow"), in Russian or Kazakh.
+
+The lexicon (``lexicon.py``, category ``threat``) names the idioms it knows; each new set of
+real-style posts brought idioms it did not ("в радиусе поражения", "тойтарыс береміз"). This
+model reads word pieces (3 to 5 characters inside word boundaries, so inflections and unseen
+compounds share features), and so carries what it learnt to wording it has not seen. It is a
+logistic regression over TF-IDF weights trained by ``threat_train`` on the written short-post
+sets; its weights ship as ``data/threat_ngrams.json.gz`` and run here in plain Python (the
+scorer is checked against scikit-learn's at training time).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+MODEL_PATH = Path(__file__).parent / "data" / "threat_ngrams.json.gz"
+NGRAMS = (3, 5)
+_SPACES = re.compile(r"\s\s+")
+
+
+def normalise(text: str) -> str:
+    return _SPACES.sub(" ", text.lower().replace("ё", "е"))
+
+
+def char_ngrams(text: str, lo: int = NGRAMS[0], hi: int = NGRAMS[1]) -> list[str]:
+    """N-grams inside word boundaries, each word padded with a space (scikit-learn's
+    ``char_wb`` analyzer, reproduced exactly)."""
+    out: list[str] = []
+    for word in text.split():
+        w = f" {word} "
+        size = len(w)
+        for n in range(lo, hi + 1):
+            offset = 0
+            out.append(w[offset:offset + n])
+            while offset + n < size:
+                offset += 1
+                out.append(w[offset:offset + n])
+            if offset == 0:  # a word shorter than n counts once
+                break
+    return out
+
+
+@lru_cache(maxsize=1)
+def _model(path: Path = MODEL_PATH) -> tuple[dict[str, tuple[float, float]], float]:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        data = json.load(f)
+    return {g: (w[0], w[1]) for g, w in data["ngrams"].items()}, float(data["intercept"])
+
+
+@lru_cache(maxsize=200_000)
+def _known_grams(word: str) -> tuple[str, ...]:
+    """The model's n-grams of one word (words repeat: the memo makes scoring cheap)."""
+    weights, _ = _model()
+    return tuple(g for g in char_ngrams(word) if g in weights)
+
+
+def probability(text: str) -> float:
+    """P(threat of force) of one sentence, headline or short post."""
+    weights, intercept = _model()
+    counts = Counter(g for word in normalise(text).split() for g in _known_grams(word))
+    if not counts:
+        return 1.0 / (1.0 + math.exp(-intercept))
+    tfidf = {g: (1.0 + math.log(c)) * weights[g][0] for g, c in counts.items()}
+    norm = math.sqrt(sum(v * v for v in tfidf.values()))
+    z = intercept + sum(v * weights[g][1] for g, v in tfidf.items()) / norm
+    return 1.0 / (1.0 + math.exp(-z))
