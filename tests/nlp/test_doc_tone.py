@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.analysis.relevance import sentence_spans
 from pipeline.nlp import lexicon, tone
+from tests.nlp.short_posts import macro_f1
 
 TUNE = Path(__file__).parent / "data" / "doc_tone_tune.jsonl"
 LABELS = ("negative", "neutral", "positive")
@@ -20,16 +21,6 @@ LABELS = ("negative", "neutral", "positive")
 # scored 0.706 on the same set.
 FIT_FLOOR = 0.84
 CV_FLOOR = 0.82
-
-
-def macro_f1(gold: list[str], pred: list[str]) -> float:
-    fs = []
-    for c in LABELS:
-        tp = sum(g == c == p for g, p in zip(gold, pred, strict=True))
-        fp = sum(g != c == p for g, p in zip(gold, pred, strict=True))
-        fn = sum(p != c == g for g, p in zip(gold, pred, strict=True))
-        fs.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(fs) / len(fs)
 
 
 @pytest.fixture(scope="module")
