@@ -233,6 +233,20 @@ def _ceiling(trials: int, seed: int, rate: float = 40, alpha: float = 0.05,
     return hits / (trials * 10)
 
 
+def _oracle(level: float, rate: float = 40, alpha: float = 0.05) -> float:
+    """Power against a doubling of the best test there is: the baseline rate and the
+    dispersion known exactly (an endless baseline), rejecting in the upper tail at ``level``.
+    With ``level`` 0.025 (the upper half of a two-sided 5 % test) this bounds what any
+    detector of rises and falls at 5 % false alarms per series-week can reach."""
+    from scipy import stats
+
+    def nb(mu: float):  # NB with variance mu + alpha mu^2
+        return stats.nbinom(1 / alpha, 1 / (1 + alpha * mu))
+
+    critical = nb(rate).isf(level)
+    return float(nb(2 * rate).sf(critical))
+
+
 def _detector() -> list[tuple[str, str, str, str]]:
     sc = Scenario()
     rows = [("detector: 2x rise, 40/wk, Poisson", "power",
@@ -244,6 +258,10 @@ def _detector() -> list[tuple[str, str, str, str]]:
              ">= 0.80 (issue 12; ceiling below)"),
             ("ceiling: same, the true dispersion given to the test", "power",
              f"{_ceiling(300, 23):.2f}", "(BH, ~17 tests)"),
+            ("bound: rate and dispersion known, two-sided 5 % per series", "power",
+             f"{_oracle(0.025):.2f}", "(no test can beat it)"),
+            ("bound: the same, rises only (one-sided 5 %)", "power",
+             f"{_oracle(0.05):.2f}", ""),
             ("detector: tone -0.3, 40/wk", "power",
              f"{power(24, 300, sc, tone_shift=-0.3, target=3):.2f}", ">= 0.90"),
             ("detector: tone -0.3, 20/wk", "power",

@@ -70,6 +70,9 @@ class DigestSettings:
     language: str = "en"  # interface language of the brief: en | ru
     min_count: int = 5
     fdr: float = 0.1
+    # Volume shifts are changes beyond this factor either way (reports.shifts; 1: any change
+    # the test can tell, with a band that widens only when collection itself changed).
+    min_ratio: float = 1.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -314,6 +317,10 @@ def _validate(s: Settings) -> None:
         raise ConfigError("digest.language: must be 'en' or 'ru'")
     if s.digest.baseline_weeks < 2:
         raise ConfigError("digest.baseline_weeks: at least 2 weeks are needed for a baseline")
+    if not 1.0 <= s.digest.min_ratio <= 4.0:
+        raise ConfigError("digest.min_ratio: a factor from 1 (any change) to 4")
+    if not 0.0 < s.digest.fdr < 1.0:
+        raise ConfigError("digest.fdr: a rate between 0 and 1")
     for name, port in (("smtp.port", s.smtp.port), ("dashboard.port", s.dashboard.port)):
         if not 0 <= port <= 65535:
             raise ConfigError(f"{name}: {port} is not a port (0 .. 65535)")

@@ -61,7 +61,7 @@ def build_digest(engine: Engine, settings: Settings, week: IsoWeek, *, profile_v
 
     samples = tone_samples(engine, profile_version=profile_version, window_start=window_start,
                            week_start=week_start, week_end=week_end)
-    tested = control_fdr(volume_tests(table, cfg.min_count)
+    tested = control_fdr(volume_tests(table, cfg.min_count, min_ratio=cfg.min_ratio)
                          + _tone_tests(table, samples, cfg.min_count), cfg.fdr)
     flagged = {(t.metric, t.kind, t.key) for t in tested if t.flagged}
 
@@ -98,9 +98,11 @@ def build_digest(engine: Engine, settings: Settings, week: IsoWeek, *, profile_v
         charts=_charts(table, labels), collection=_collection(table, labels))
 
 
-def volume_tests(table: WeeklyTable, min_count: int, *, adjust: bool = True) -> list[Tested]:
+def volume_tests(table: WeeklyTable, min_count: int, *, adjust: bool = True,
+                 min_ratio: float = 1.0) -> list[Tested]:
     """The volume test of every series, each weighed by what its outlets collected
-    (``adjust=False``: raw counts, as before collection was accounted for; for comparison)."""
+    (``adjust=False``: raw counts, as before collection was accounted for; for comparison),
+    against changes of more than ``min_ratio`` either way."""
     series = [table.get("all", "")] + [s for kind in VOLUME_KINDS[1:]
                                        for s in table.of_kind(kind)]
     n = table.n_weeks
@@ -122,7 +124,7 @@ def volume_tests(table: WeeklyTable, min_count: int, *, adjust: bool = True) -> 
     for s, expo, new, info in zip(series, exposures, untested, information, strict=True):
         test = volume_test(s.week_pieces - new, s.baseline_pieces, min_count=min_count,
                            pooled_dispersion=alpha[POOL_KINDS[s.kind]], exposure=expo,
-                           information=info)
+                           information=info, min_ratio=min_ratio)
         if test is not None:
             out.append(Tested(metric="volume", kind=s.kind, key=s.key, test=test))
     return out

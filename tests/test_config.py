@@ -51,6 +51,8 @@ def test_secrets_in_the_file_are_refused(tmp_path):
     ({"STEPPEWATCH_MAIL__HOST": "x"}, "unknown settings section"),
     ({"STEPPEWATCH_RECIPIENTS": "not-an-address"}, "not an e-mail"),
     ({"STEPPEWATCH_CRAWL__OBEY_ROBOTS": "perhaps"}, "not a boolean"),
+    ({"STEPPEWATCH_DIGEST__MIN_RATIO": "0.8"}, "digest.min_ratio"),
+    ({"STEPPEWATCH_DIGEST__FDR": "1.5"}, "digest.fdr"),
 ])
 def test_bad_values_get_a_clear_error(env, message):
     with pytest.raises(ConfigError, match=message):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.config import DigestSettings
 from pipeline.store.models import OUTLET_GROUPS
 from reports.digest import volume_tests
 from reports.series import WeeklyTable
@@ -107,30 +108,34 @@ def table_for(outs: list[Outlet], counts: dict, last: int) -> WeeklyTable:
 
 
 def flags(table: WeeklyTable, *, adjust: bool = True, min_count: int = 5,
-          fdr: float = 0.1) -> list[Tested]:
-    return [t for t in control_fdr(volume_tests(table, min_count, adjust=adjust), fdr)
-            if t.flagged]
+          fdr: float = 0.1, min_ratio: float = DigestSettings().min_ratio) -> list[Tested]:
+    """Flagged volume tests of one week, with the digest's defaults."""
+    return [t for t in control_fdr(volume_tests(table, min_count, adjust=adjust,
+                                                min_ratio=min_ratio), fdr) if t.flagged]
 
 
-def quiet_weeks(seed: int, streams: int, *, adjust: bool = True) -> float:
+def quiet_weeks(seed: int, streams: int, *, adjust: bool = True,
+                min_ratio: float = DigestSettings().min_ratio) -> float:
     """Share of tested weeks (the last four of each stream) without any volume flag."""
     rng = np.random.default_rng(seed)
     quiet = total = 0
     for _ in range(streams):
         outs, _, counts = stream(rng)
         for last in range(BASELINE, WEEKS):
-            quiet += not flags(table_for(outs, counts, last), adjust=adjust)
+            quiet += not flags(table_for(outs, counts, last), adjust=adjust,
+                               min_ratio=min_ratio)
             total += 1
     return quiet / total
 
 
 def rise_found(seed: int, streams: int, *, topic: str = "turkey", factor: float = 2.0,
-               adjust: bool = True) -> float:
+               adjust: bool = True, min_ratio: float = DigestSettings().min_ratio) -> float:
     """Share of streams whose planted rise of ``topic`` in the last week is flagged up."""
     rng = np.random.default_rng(seed)
     found = 0
     for _ in range(streams):
         outs, _, counts = stream(rng, rise_topic=topic, factor=factor)
         found += any(t.kind == "topic" and t.key == topic and t.direction == "up"
-                     for t in flags(table_for(outs, counts, WEEKS - 1), adjust=adjust))
+                     for t in flags(table_for(outs, counts, WEEKS - 1), adjust=adjust,
+                                  min_ratio=min_ratio))
     return found / streams

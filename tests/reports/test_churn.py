@@ -4,8 +4,9 @@ Twelve weeks in which outlets join (collection grows several-fold), leave, fall 
 deliver a third of their items, and the news does not change. Raw counts (the tests before
 collection was accounted for) flag a shift in about four weeks of five; weighed by what the
 outlets collected, the brief stays quiet about as often as Benjamini-Hochberg at FDR 0.1
-allows with ~40 tests a week (about 9 weeks in 10 when every hypothesis is true), and a
-doubling of one subject's coverage planted on top is still found.
+allows with ~40 tests a week once the band of "no change" widens with the collection change
+(reports.shifts.COLLECTION_SLACK), and a doubling of one subject's coverage planted on top is
+still found.
 """
 
 from reports.exposure import collection_change
@@ -15,12 +16,15 @@ STREAMS = 60
 
 
 def test_churn_alone_raises_no_volume_shift():
-    assert quiet_weeks(31, STREAMS) >= 0.85
+    # Measured 0.97 here (0.954 and 0.948 on 200 streams of two other seeds); 0.90 before the
+    # band of "no change" widened with the collection change (reports.shifts).
+    assert quiet_weeks(31, STREAMS) >= 0.95
     # The same streams tested on raw counts: collection growth reads as news.
     assert quiet_weeks(31, STREAMS, adjust=False) <= 0.4
 
 
 def test_a_planted_rise_is_still_found_through_churn():
+    # Measured 0.93 here (0.91 and 0.905 on 200 streams of two other seeds).
     assert rise_found(32, STREAMS) >= 0.90
 
 

@@ -124,6 +124,30 @@ def test_collection_moves_the_expectation_not_the_test():
     assert volume_test(0, [40] * 8, min_count=5, exposure=[1] * 8 + [0]) is None
 
 
+def test_the_band_of_no_change_widens_only_with_collection():
+    from reports.shifts import COLLECTION_SLACK
+
+    # Steady collection: the plain test (the band is min_ratio, 1 by default).
+    plain = volume_test(60, [40] * 8, min_count=5)
+    assert plain is not None and plain.p_value < 0.01
+    assert volume_test(60, [40] * 8, min_count=5, min_ratio=1.5).p_value == 1.0
+    wide, narrow = (volume_test(90, [40] * 8, min_count=5, min_ratio=r) for r in (1.5, 1.0))
+    assert narrow.p_value < wide.p_value < 0.01  # 2.25x is beyond 1.5x, by less than 1x
+    # Collection tripled: 135 pieces against 120 expected is inside the band 3 ** 0.3 = 1.39
+    # (adjusting by a factor of three is itself uncertain), 300 is far outside it.
+    assert pytest.approx(1.39, abs=0.01) == 3 ** COLLECTION_SLACK
+    tripled = [1] * 8 + [3]
+    assert volume_test(135, [40] * 8, min_count=5, exposure=tripled).p_value == 1.0
+    assert volume_test(300, [40] * 8, min_count=5, exposure=tripled).p_value < 1e-6
+    # The same holds for falls, and in the negative binomial branch.
+    assert volume_test(110, [40] * 8, min_count=5, exposure=tripled).p_value == 1.0
+    bursty = [30, 52, 41, 28, 55, 36, 47, 31]
+    nb = volume_test(135, bursty, min_count=5, exposure=tripled)
+    assert nb is not None and nb.model == "negbin" and nb.p_value == 1.0
+    with pytest.raises(ValueError):
+        volume_test(60, [40] * 8, min_count=5, min_ratio=0.9)
+
+
 def test_an_event_week_is_left_out_of_the_baseline():
     t = volume_test(80, [40, 38, 200, 41, 39, 42, 40, 37], min_count=5)
     assert t is not None and t.left_out == (2,)
