@@ -1,9 +1,11 @@
 """Stories across channels: the short-post matcher on labelled pairs, and in the store.
 
-Two pair sets, both written for the project: story_pairs_dev.jsonl (25 pairs, written by the
-matcher's author, on which its thresholds were set) and story_pairs.jsonl (161 pairs written
-blind by a colleague; see NOTICE). Floors are the measured figures (README), so a change that
-makes merging less precise fails here.
+Three pair sets, all written for the project: story_pairs_dev.jsonl (25 pairs, written by the
+matcher's author, on which its thresholds were set), story_pairs.jsonl (161 pairs written
+blind by a colleague; its odd-numbered pairs were read to set the event rule) and
+story_pairs_blind2.jsonl (200 pairs written blind by another colleague after the rule was
+set, and never read for tuning; see NOTICE). Floors are the measured figures (README), so a
+change that makes merging less precise or finds fewer stories fails here.
 """
 
 from __future__ import annotations
@@ -40,15 +42,43 @@ def _scores(name: str) -> tuple[int, int, int]:
 
 def test_development_pairs():
     tp, fp, fn = _scores("story_pairs_dev.jsonl")
-    assert fp == 0 and tp / (tp + fn) >= 0.8  # measured: precision 1.0, recall 0.83
+    # Measured: 11 of 12 found, 1 wrong merge (a summit's opening and its signed treaty).
+    assert fp <= 1 and tp >= 11
 
 
-def test_blind_pairs():
-    # Measured: 2 of 80 same-event pairs merged, 2 of 81 different-event pairs merged
-    # (precision 0.50, recall 0.025). The blind set's rewordings share few names or numbers
-    # (Отар / Алматинская область; Беларусь / под Брестом): a lexical rule barely reaches them.
+def test_first_blind_pairs():
+    # Measured: 42 of 80 same-event pairs merged, 2 of 81 different-event pairs merged
+    # (precision 0.95, recall 0.53; the wording rule alone: 2 and 2). Its odd half was read
+    # to set the event rule; the even half alone: precision 0.96, recall 0.62.
     tp, fp, _ = _scores("story_pairs.jsonl")
-    assert fp <= 2 and tp >= 2
+    assert fp <= 2 and tp >= 42
+
+
+def test_second_blind_pairs():
+    # Never read for tuning. Measured: 49 of 100 same-event pairs merged, 8 of 100
+    # different-event pairs merged (precision 0.86, recall 0.49; the wording rule alone: 1
+    # and 1). Wrong merges: two different named exercises, two CSTO bodies meeting a day
+    # apart in one city, two deals of one company.
+    tp, fp, _ = _scores("story_pairs_blind2.jsonl")
+    assert fp <= 8 and tp >= 49
+
+
+def test_reworded_flashes_of_one_event_join_and_other_states_do_not():
+    t = datetime(2024, 8, 19, 9, tzinfo=UTC)
+    otar = features("", "На полигоне Отар начались казахстанско-российские учения; "
+                        "задействовано около 1 500 военных.")
+    almaty = features("", "Российские мотострелки вместе с казахстанскими коллегами приступили "
+                          "к совместному учению в Алматинской области.")
+    assert same_story("tg_a", t, otar, "tg_b", t.replace(hour=11), almaty)
+    tajik = features("", "Российские и таджикские военные приступили к совместным учениям "
+                         "на полигоне Ляур.")
+    assert not same_story("tg_a", t, otar, "tg_b", t.replace(hour=11), tajik)  # other states
+    kk = features("", "Қазақстан мен Ұлыбритания әскери ынтымақтастық жоспарына қол қойды.")
+    ru = features("", "Минобороны РК и Британии подписали план военного сотрудничества.")
+    minerals = features("", "Казахстан и Великобритания подписали соглашение о "
+                            "сотрудничестве в сфере критических минералов.")
+    assert same_story("kazinform", t, kk, "tass", t, ru)  # Kazakh and Russian flash
+    assert not same_story("kazinform", t, kk, "tass", t, minerals)  # not a defence matter
 
 
 def test_the_rule_needs_other_outlets_and_the_window():
