@@ -4,7 +4,7 @@ From the seed documents it lists the named entities natasha finds (normalised an
 the words and 2-3-word phrases that stand out against general Russian news, and each seed
 document's own top words; every item says whether the curated profile already covers it.
 The yardstick is a lemma-frequency table of general news shipped in the package
-(``pipeline/analysis/data/background_ru.json.gz``), built by :func:`build_background` from
+(``pipeline/models/background_ru.json.gz``), built by :func:`build_background` from
 factRuEval-2016 texts and RuSentNE-2023 sentences (both MIT; see NOTICE).
 
 Words are scored by the log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi
@@ -30,10 +30,10 @@ from typing import Any
 import yaml
 
 from pipeline.analysis.matcher import get_matcher
+from pipeline.models import model_file
 from pipeline.profile import DEFAULT_PATH, load_profile
 
-DATA_DIR = Path(__file__).resolve().parent / "analysis" / "data"
-BACKGROUND_PATH = DATA_DIR / "background_ru.json.gz"
+BACKGROUND_PATH = model_file("background_ru.json.gz")
 DRAFT_NAME = "profile.draft.yaml"
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB"})
 MIN_BACKGROUND_COUNT = 2  # rarer lemmas are left out of the shipped table to keep it small

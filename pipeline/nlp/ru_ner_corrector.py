@@ -25,10 +25,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline.models import MODELS_DIR
 from pipeline.nlp import natasha_models
 from pipeline.nlp.types import ENTITY_TYPES, Token
 
-MODEL_DIR = Path(__file__).resolve().parent
+MODEL_DIR = MODELS_DIR
 WORDCLASS_PATH = MODEL_DIR / "ru_ner_wordclass.bin"
 # k-means granularities of the word classes, in the order stored in WORDCLASS_PATH
 CLASS_SIZES = (64, 256, 1024)
@@ -196,7 +197,7 @@ class Tagger:
     """The three CRFs of one model folder."""
 
     def __init__(self, directory: Path = MODEL_DIR) -> None:
-        import pycrfsuite  # python-crfsuite, installed with sklearn-crfsuite
+        import pycrfsuite  # python-crfsuite
 
         self._crfs: dict[str, Any] = {}
         for entity_type in ENTITY_TYPES:

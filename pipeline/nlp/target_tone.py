@@ -25,10 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.models import model_file
 from pipeline.nlp import lexicon, natasha_models
-from pipeline.nlp.tone import DATA_DIR, LABELS, sentence_bounds
+from pipeline.nlp.tone import LABELS, sentence_bounds
 
-TARGET_MODEL = DATA_DIR / "tone_target.json.gz"
+TARGET_MODEL = model_file("tone_target.json.gz")
 NEGATORS = frozenset({"не", "нет", "ни", "без"})
 WINDOW = 5
 EMB_DIM = 300

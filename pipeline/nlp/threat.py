@@ -21,7 +21,9 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-MODEL_PATH = Path(__file__).parent / "data" / "threat_ngrams.json.gz"
+from pipeline.models import model_file
+
+MODEL_PATH = model_file("threat_ngrams.json.gz")
 NGRAMS = (3, 5)
 _SPACES = re.compile(r"\s\s+")
 

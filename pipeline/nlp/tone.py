@@ -21,14 +21,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.models import model_file
 from pipeline.nlp import lexicon, natasha_models
 from pipeline.nlp import threat as threat_model
 
 DATA_DIR = Path(__file__).parent / "data"
-SENTENCE_MODEL = DATA_DIR / "tone_sentence.json.gz"
+SENTENCE_MODEL = model_file("tone_sentence.json.gz")
 # Every word form whose lemma carries a weight in the sentence model -> that lemma, so that
 # scoring a sentence needs dictionary look-ups, not pymorphy (built by ``build_form_table``).
-SENTENCE_FORMS = DATA_DIR / "tone_sentence_forms.json.gz"
+SENTENCE_FORMS = model_file("tone_sentence_forms.json.gz")
 LABELS = ("negative", "neutral", "positive")
 
 

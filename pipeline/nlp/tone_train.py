@@ -31,6 +31,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
+from pipeline.models import MODELS_DIR
 from pipeline.nlp import lexicon, tone
 from pipeline.nlp import target_tone as tt
 
@@ -290,7 +291,9 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("../shared/data/entity_tone_dev.jsonl"))
-    ap.add_argument("--out-dir", type=Path, default=tone.DATA_DIR)
+    ap.add_argument("--out-dir", type=Path, default=MODELS_DIR)
+    ap.add_argument("--fold0-dir", type=Path, default=Path("tests/nlp/data"),
+                    help="where the test-only fold-0 model and its held-out ids go")
     ap.add_argument("--report-dir", type=Path, default=None,
                     help="write fold-0 gold/prediction files for shared/eval/score.py here")
     ap.add_argument("--no-seq", action="store_true",
@@ -337,11 +340,12 @@ def main(argv: list[str] | None = None) -> None:
     tr, te = folds[0]
     rest_off = choose_offsets(oof[tr], y[tr], classes)
     fold_model, fold_nets = fold0
-    fold0_path = a.out_dir / "tone_target_fold0.json.gz"
+    a.fold0_dir.mkdir(parents=True, exist_ok=True)
+    fold0_path = a.fold0_dir / "tone_target_fold0.json.gz"
     export_target(fold_model, rest_off, fold0_path,
                   {**meta, "held_out_fold": 0, "held_out_ids": None},
                   [export_seq(net) for net in fold_nets])
-    (a.out_dir / "tone_fold0_ids.txt").write_text(
+    (a.fold0_dir / "tone_fold0_ids.txt").write_text(
         "\n".join(sorted(rows[i]["id"] for i in te)) + "\n", encoding="utf-8")
     if fold_nets:  # the numpy port must agree with PyTorch
         m = tt.load_target_model(fold0_path)

@@ -12,6 +12,7 @@ from pipeline.nlp import lexicon, tone
 from pipeline.nlp import target_tone as tt
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
+TEST_DATA = Path(__file__).resolve().parent / "data"  # the test-only fold-0 model
 SEEDS = SHARED / "seeds"
 ENTITY_TONE = SHARED / "data" / "entity_tone_dev.jsonl"
 
@@ -152,13 +153,13 @@ HELD_OUT_FLOOR = 0.46  # measured 0.486 on this sample (0.454 on all 1,348 fold-
 def test_target_tone_held_out_floor() -> None:
     from sklearn.metrics import f1_score
 
-    ids = set((tone.DATA_DIR / "tone_fold0_ids.txt").read_text(encoding="utf-8").split())
+    ids = set((TEST_DATA / "tone_fold0_ids.txt").read_text(encoding="utf-8").split())
     with open(ENTITY_TONE, encoding="utf-8") as f:
         rows = [r for r in map(json.loads, f) if r["id"] in ids][:HELD_OUT_SAMPLE]
     assert len(rows) == HELD_OUT_SAMPLE
     preds = tt.target_tones(
         [(r["text"], r["targets"][0]["start"], r["targets"][0]["end"]) for r in rows],
-        model_path=tt.DATA_DIR / "tone_target_fold0.json.gz")
+        model_path=TEST_DATA / "tone_target_fold0.json.gz")
     f1 = f1_score([r["label"] for r in rows], [p[0] for p in preds],
                   labels=["positive", "negative"], average="macro")
     assert f1 >= HELD_OUT_FLOOR, f1

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pycrfsuite
 
+from pipeline.models import model_file
 from pipeline.nlp.kazakh.features import sentence_features
 from pipeline.nlp.kazakh.names import match
 from pipeline.nlp.kazakh.tokenizer import split_sentences, tokenize
 from pipeline.nlp.types import EntitySpan, Token
 
-MODEL_PATH = Path(__file__).with_name("ner_kk.crf.bin")
+MODEL_PATH = model_file("ner_kk.crf.bin")
 
 _lock = threading.Lock()
 _cache: dict[Path, KazakhNER] = {}

@@ -1,7 +1,7 @@
 """Train the Kazakh NER CRF on KazNERD-format JSON Lines and report honest figures.
 
     python -m pipeline.nlp.kazakh.train --data ../shared/data/ner_kk_dev.jsonl \\
-        --out pipeline/nlp/kazakh/ner_kk.crf.bin --holdout 0.2 [--cv 5]
+        --out pipeline/models/ner_kk.crf.bin --holdout 0.2 [--cv 5]
 
 With ``--holdout`` the rows whose id hashes into the held-out share are scored by a model
 trained on the rest (printed first), then the shipped model is trained on all rows. The split
