@@ -56,7 +56,7 @@ _KINDS = {kind: re.compile(pattern) for kind, pattern in KINDS.items()}
 _GENERIC = frozenset({"KAZ", "kz_mod", "kz_armed_forces", "kz_places"})
 _DEFENCE_HITS = frozenset({"defence", "defence_intl", "war"})
 # Kinds of happening that are defence matters whatever words carry them ("учению" alone).
-_MILITARY_KINDS = frozenset({"exercise", "strike", "peacekeeping", "parade", "contest"})
+_MILITARY_KINDS = frozenset({"exercise", "strike", "peacekeeping", "parade"})
 
 
 @dataclass(frozen=True, kw_only=True)

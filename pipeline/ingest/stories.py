@@ -10,8 +10,8 @@ bodies) and either
   Шойгу, ОДКБ, ҰҚШҰ; numbers: 1500, 2025, С-300, also written as words) and a weighted Dice
   similarity of their feature sets of at least ``MIN_DICE`` (anchors weigh
   ``ANCHOR_WEIGHT``, other content words 1); or
-- **share the event**: the same kind of happening or the same person or body, no two
-  different places, both or neither a defence matter, kinds of happening that overlap by at
+- **share the event**: both a defence matter, the same kind of happening or the same person
+  or body, no two different places, kinds of happening that overlap by at
   least ``MIN_KIND_OVERLAP`` (Jaccard), and an evidence score (Dice plus ``NAME_WEIGHT`` per
   shared person or body, ``PLACE_WEIGHT`` per shared place, ``KIND_WEIGHT`` for a shared kind
   and ``STATE_WEIGHT`` when a foreign state is named) of at least ``MIN_EVIDENCE``. This is
@@ -149,8 +149,8 @@ def same_event(a: Features, b: Features) -> bool:
 def event_evidence(x: Signature, y: Signature, dice: float) -> float:
     """How strongly two posts naming the same states report one event (0: they cannot)."""
     kinds, names = x.kinds & y.kinds, x.names & y.names
-    if not (kinds or names) or x.military != y.military:
-        return 0.0
+    if not (kinds or names) or not (x.military and y.military):
+        return 0.0  # the kinds of happening are those of defence news; others need wording
     if x.places and y.places and not x.places & y.places:
         return 0.0  # two different places: two happenings
     if x.kinds and y.kinds and len(kinds) / len(x.kinds | y.kinds) < MIN_KIND_OVERLAP:

@@ -47,20 +47,20 @@ def test_development_pairs():
 
 
 def test_first_blind_pairs():
-    # Measured: 42 of 80 same-event pairs merged, 2 of 81 different-event pairs merged
-    # (precision 0.95, recall 0.53; the wording rule alone: 2 and 2). Its odd half was read
-    # to set the event rule; the even half alone: precision 0.96, recall 0.62.
+    # Measured: 39 of 80 same-event pairs merged, 2 of 81 different-event pairs merged
+    # (precision 0.95, recall 0.49; the wording rule alone: 2 and 2). Its odd half was read
+    # to set the event rule; the even half alone: precision 0.96, recall 0.57.
     tp, fp, _ = _scores("story_pairs.jsonl")
-    assert fp <= 2 and tp >= 42
+    assert fp <= 2 and tp >= 39
 
 
 def test_second_blind_pairs():
-    # Never read for tuning. Measured: 49 of 100 same-event pairs merged, 8 of 100
-    # different-event pairs merged (precision 0.86, recall 0.49; the wording rule alone: 1
+    # Never read for tuning. Measured: 49 of 100 same-event pairs merged, 7 of 100
+    # different-event pairs merged (precision 0.88, recall 0.49; the wording rule alone: 1
     # and 1). Wrong merges: two different named exercises, two CSTO bodies meeting a day
     # apart in one city, two deals of one company.
     tp, fp, _ = _scores("story_pairs_blind2.jsonl")
-    assert fp <= 8 and tp >= 49
+    assert fp <= 7 and tp >= 49
 
 
 def test_reworded_flashes_of_one_event_join_and_other_states_do_not():
