@@ -45,6 +45,17 @@ def syntax_parser() -> Any:
 
 @lru_cache(maxsize=1)
 def morph_vocab() -> Any:
+    """natasha's MorphVocab on the Russian dictionaries, found by their package's path: left
+    to itself, pymorphy2 looks them up among every installed package's entry points, which
+    takes about a second at start-up."""
+    import pymorphy2_dicts_ru
     from natasha import MorphVocab
+    from natasha.morph.vocab import MorphForm
+    from pymorphy2 import MorphAnalyzer
 
-    return MorphVocab()
+    class Vocab(MorphVocab):
+        def __init__(self) -> None:
+            MorphAnalyzer.__init__(self, path=pymorphy2_dicts_ru.get_path(),
+                                   result_type=MorphForm)
+
+    return Vocab()
