@@ -16,7 +16,10 @@ from pipeline.store.migrate import alembic_config
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # loads lazily registered commands
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None, f"steppewatch {' '.join((*prefix, name))} does not load"
         yield (*prefix, name), cmd
         if isinstance(cmd, click.Group):
             yield from _commands(cmd, (*prefix, name))
@@ -31,6 +34,20 @@ def test_every_command_has_help(path, cmd):
     for param in cmd.params:
         if isinstance(param, click.Option):
             assert param.help, f"option {param.name} of {' '.join(path)} lacks help"
+
+
+def test_every_command_is_listed_and_loads_only_when_used():
+    from pipeline.cli import COMMANDS
+
+    assert len(list(_commands(main))) > len(COMMANDS)  # groups' subcommands too
+    # A fresh interpreter running `analyze --help` imports neither the digest nor matplotlib.
+    code = ("import sys; from pipeline.cli import main\n"
+            "try:\n    main(['analyze', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('matplotlib', 'reports.mail', 'reports.dashboard.app',"
+            " 'scrapy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip().endswith("[]"), out
 
 
 def test_db_upgrade_and_status(tmp_path, monkeypatch):

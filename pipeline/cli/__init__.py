@@ -14,6 +14,7 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+import importlib  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
 
@@ -28,8 +29,28 @@ from pipeline.store.db import StoreError, database_problem  # noqa: E402
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError)
 
 
+# Command name -> module in this package. A command's module is imported only when that
+# command runs (or help lists it), as click's documentation shows for large CLIs: `analyze`
+# must not pay for the digest's mail, charts and matplotlib before it reads its first line.
+COMMANDS = {
+    "config": "config_cmd", "db": "db_cmd", "outlets": "outlets_cmd", "crawl": "crawl_cmd",
+    "replay": "replay_cmd", "seeds": "seeds_cmd", "import": "import_cmd",
+    "analyze": "analyze_cmd", "process": "process_cmd", "backfill": "backfill_cmd",
+    "digest": "digest_cmd", "dashboard": "dashboard_cmd", "demo": "demo_cmd",
+}
+
+
 class _Group(click.Group):
-    """Turns expected errors into a message and exit status 1."""
+    """Loads commands on first use; turns expected errors into a message and exit status 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            module = importlib.import_module(f"{__name__}.{COMMANDS[cmd_name]}")
+            self.add_command(module.command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -59,29 +80,3 @@ def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx.obj = AppContext(config_path=config_path)
-
-
-def _register() -> None:
-    from pipeline.cli import (
-        analyze_cmd,
-        backfill_cmd,
-        config_cmd,
-        crawl_cmd,
-        dashboard_cmd,
-        db_cmd,
-        demo_cmd,
-        digest_cmd,
-        import_cmd,
-        outlets_cmd,
-        process_cmd,
-        replay_cmd,
-        seeds_cmd,
-    )
-
-    for module in (config_cmd, db_cmd, outlets_cmd, crawl_cmd, replay_cmd, seeds_cmd,
-                   import_cmd, analyze_cmd, process_cmd, backfill_cmd, digest_cmd,
-                   dashboard_cmd, demo_cmd):
-        main.add_command(module.command)
-
-
-_register()
