@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import click
 from rich.console import Console
 
+from pipeline.cli import dashboard_cmd, ports
 from pipeline.cli.context import AppContext, pass_app
 
 
@@ -25,20 +26,31 @@ from pipeline.cli.context import AppContext, pass_app
 @click.option("--serve/--no-serve", default=True, show_default=True,
               help="Serve the dashboard at the end (Ctrl-C to stop).")
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
-              help="Dashboard port (default: the dashboard.port setting, 8050).")
-@click.pass_context
+              help="Dashboard port (default: the dashboard.port setting, 8050, or the next "
+                   "free one after it; 0 picks any free port). Checked before the backfill.")
 @pass_app
-def command(app: AppContext, ctx: click.Context, source: str, weeks: int | None, serve: bool,
+def command(app: AppContext, source: str, weeks: int | None, serve: bool,
             port: int | None) -> None:
     """Run the main job end to end: backfill, analyse, write the weekly digests to
     var/outbox/ and serve the dashboard."""
     from crawlers.registry import load_manifest, load_registry
     from crawlers.replay import ReplayServer
     from crawlers.replay import plan as replay_plan
-    from pipeline.cli import backfill_cmd, dashboard_cmd
+    from pipeline.cli import backfill_cmd
 
     console = Console(stderr=True)
     settings = app.settings
+    sock = None
+    if serve:  # claim the port first: a clash ends the demo before minutes of backfill
+        host = settings.dashboard.host
+        dashboard_cmd.check_host(host, settings)
+        if port is None:
+            sock = ports.bind_first_free(host, settings.dashboard.port)
+            if ports.bound_port(sock) != settings.dashboard.port:
+                console.print(f"port {settings.dashboard.port} is in use: the dashboard "
+                              f"will use port {ports.bound_port(sock)}")
+        else:
+            sock = ports.bind(host, port)
     if source == "replay":
         last = replay_plan.LAST_DAY
         first = last - timedelta(weeks=weeks or len(replay_plan.WEEKS)) + timedelta(days=1)
@@ -64,6 +76,5 @@ def command(app: AppContext, ctx: click.Context, source: str, weeks: int | None,
     if highlight:
         console.print(f"  planted week: {outbox / f'digest-{highlight}-preview.html'} "
                       "(rise of Turkey coverage, turn to alarm toward Russia)")
-    if serve:
-        ctx.invoke(dashboard_cmd.command, host=None, port=port, threads=4,
-                   profile_version=None)
+    if sock is not None:
+        dashboard_cmd.serve(app, sock, threads=4, profile_version=None)
