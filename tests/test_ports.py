@@ -99,3 +99,18 @@ def test_port_zero_picks_a_free_port_and_prints_it(tmp_path, args, prefix):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_demo_ends_with_the_planted_week_brief_and_dashboard_url(tmp_path, monkeypatch):
+    served: list[int] = []
+    monkeypatch.setattr(backfill_cmd, "run", lambda *a, **k: None)
+    monkeypatch.setattr(dashboard_cmd, "serve",
+                        lambda app, sock, **k: served.append(sock.getsockname()[1]))
+    result = CliRunner().invoke(main, ["demo", "--port", "0"], env=_env(tmp_path))
+    assert result.exit_code == 0, result.output
+    outbox = (tmp_path / "var" / "outbox").resolve()
+    lines = result.output.splitlines()
+    assert f"  planted week: {outbox}/digest-2025-W24-preview.html (rise of Turkey coverage, " \
+           "turn to alarm toward Russia and the CSTO)" in lines
+    assert lines[-1] == (f"  planted week on the dashboard: http://127.0.0.1:{served[0]}/"
+                         "?from=2025-04-07&to=2025-06-29&by=partner&at=2025-06-09#articles")

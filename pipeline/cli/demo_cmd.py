@@ -8,13 +8,15 @@ the live outlets of the registry for the last weeks (what `make run` does).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
 
 import click
 from rich.console import Console
 
 from pipeline.cli import dashboard_cmd, ports
 from pipeline.cli.context import AppContext, pass_app
+from reports.weeks import IsoWeek
 
 
 @click.command("demo")
@@ -69,12 +71,24 @@ def command(app: AppContext, source: str, weeks: int | None, serve: bool,
                          digests=True, send=False, console=console)
         highlight = None
     outbox = settings.outbox_dir.resolve()
-    console.print(f"\n[bold]digests[/] (one per week) are in {outbox}/")
+    console.print(f"\n[bold]digests[/] (one per week) are in {outbox}/", soft_wrap=True)
     latest = sorted(outbox.glob("digest-*-preview.html"))
     if latest:
-        console.print(f"  latest week:  {latest[-1]}")
+        console.print(f"  latest week:  {latest[-1]}", soft_wrap=True)
     if highlight:
         console.print(f"  planted week: {outbox / f'digest-{highlight}-preview.html'} "
-                      "(rise of Turkey coverage, turn to alarm toward Russia)")
+                      "(rise of Turkey coverage, turn to alarm toward Russia and the CSTO)",
+                      soft_wrap=True)
     if sock is not None:
+        if highlight:
+            console.print("  planted week on the dashboard: "
+                          f"{dashboard_cmd.url_of(sock)}?{planted_query(highlight, first, last)}",
+                          soft_wrap=True)
         dashboard_cmd.serve(app, sock, threads=4, profile_version=None)
+
+
+def planted_query(week: str, first: date, last: date) -> str:
+    """The dashboard view of the demo's data with the planted week's articles listed."""
+    monday = IsoWeek.parse(week).monday
+    return urlencode({"from": first.isoformat(), "to": last.isoformat(), "by": "partner",
+                      "at": monday.isoformat()}) + "#articles"
