@@ -173,3 +173,22 @@ def test_empty_database_gives_an_empty_digest(engine):
     assert data.total.pieces == 0 and not data.shifts and not data.new
     out = render(data)
     assert "No shift passed the tests this week." in out.text
+
+
+def test_six_entries_in_full_the_rest_in_a_compact_table(world):
+    import dataclasses
+
+    data = build_digest(world, Settings(), WEEK, profile_version=PV)
+    event = data.entries[0]
+    many = [dataclasses.replace(event, number=i + 1, title=f"Event {i + 1}: coverage rose")
+            for i in range(8)]
+    out = render(dataclasses.replace(data, entries=many, summary=[1, 2, 3, 4]))
+    assert out.html.count('class="shift"') == 6
+    compact = out.html.split('id="compact"')[1].split("</table>")[0]
+    assert "[7] Event 7: coverage rose" in compact and "[8] Event 8" in compact
+    assert "[6] Event 6" not in compact
+    text_compact = out.text.split("== Further shifts ==")[1].split("==")[0]
+    assert [line.split(":")[0] for line in text_compact.strip().splitlines()] == [
+        "[7] Event 7", "[8] Event 8"]
+    assert out.text.count("\n* [") == 6
+    assert "And 4 more below." in out.text and "And 4 more below." in out.html
