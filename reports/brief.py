@@ -64,6 +64,7 @@ def build_entries(ctx: drivers.Context, shifts: list[Shift], language: str) -> l
             continue
         groups.append(_Group(facets=[s], core=set(mine), same=[s]))
 
+    groups.sort(key=lambda g: (g.facets[0].q_value, g.facets[0].p_value))
     s_ = i18n.strings(language)
     entries = [_event(ctx, g, i + 1, language, s_) for i, g in enumerate(groups)]
     if overall:
@@ -72,7 +73,7 @@ def build_entries(ctx: drivers.Context, shifts: list[Shift], language: str) -> l
     return entries
 
 
-def summary(entries: list[Entry], language: str = "en") -> list[Entry]:
+def summary(entries: list[Entry]) -> list[Entry]:
     """The entries whose sentences open the brief: events first, the overall line kept."""
     events = [e for e in entries if e.kind == "event"]
     overall = [e for e in entries if e.kind == "all"]

@@ -97,7 +97,7 @@ def build_digest(engine: Engine, settings: Settings, week: IsoWeek, *, profile_v
                           issue=i.issue, detail=i.detail) for i in health.issues],
         crawl_runs=health.runs, failed_runs=health.failed_runs, outcomes=health.outcomes,
         charts=_charts(table, labels), collection=_collection(table, labels),
-        entries=entries, summary=[e.number for e in brief.summary(entries, cfg.language)])
+        entries=entries, summary=[e.number for e in brief.summary(entries)])
 
 
 def volume_tests(table: WeeklyTable, min_count: int, *, adjust: bool = True) -> list[Tested]:
