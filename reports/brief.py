@@ -186,7 +186,9 @@ def _overall(ctx: drivers.Context, facets: list[Shift], number: int, claimed: se
     mine = _stories(ctx, lead)
     phrases = _phrases(facets, language, s_)
     total = i18n.plural(language, len(mine), "story", fmt.num(len(mine), 0, language))
-    if claimed:
+    if claimed and mine <= claimed:
+        sentence = s_["sent_all_within"].format(phrases=phrases, total=total)
+    elif claimed:
         sentence = s_["sent_all_shared"].format(phrases=phrases, total=total,
                                                 shared=len(mine & claimed))
     else:

@@ -43,6 +43,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sent_all": "All relevant coverage: {phrases}.",
         "sent_all_shared": "All relevant coverage: {phrases}; {shared} of its {total} are in "
                            "the entries above.",
+        "sent_all_within": "All relevant coverage: {phrases}; all its {total} are in the "
+                           "entries above.",
         "sent_more": "And {n} more below.",
         "facets": "Tests it passed",
         "stories_head": "Stories ({stories} in {outlets}; each listed once)",
@@ -134,6 +136,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "sent_all": "Всё релевантное освещение: {phrases}.",
         "sent_all_shared": "Всё релевантное освещение: {phrases}; {total} за неделю, из них "
                            "в пунктах выше: {shared}.",
+        "sent_all_within": "Всё релевантное освещение: {phrases}; все {total} за неделю — в "
+                           "пунктах выше.",
         "sent_more": "И ещё ниже: {n}.",
         "facets": "Пройденные тесты",
         "stories_head": "Сюжеты ({stories}, {outlets}; каждый один раз)",

@@ -84,7 +84,7 @@ def test_shifts_become_one_entry_per_event():
     # Every flagged shift is read once; the summary keeps the overall line.
     assert sum(len(e.facets) for e in entries) == len(shifts)
     assert [e.number for e in brief.summary(entries)] == [1, 2, 3, 5]
-    assert entries[-1].sentence.endswith("20 of its 20 stories are in the entries above.")
+    assert entries[-1].sentence.endswith("; all its 20 stories are in the entries above.")
 
 
 def test_each_story_once_with_its_sentence_not_the_headline():
