@@ -224,4 +224,5 @@ def _phrase(f: Shift, language: str, s_: dict[str, str]) -> str:
     if f.metric == "alarm":
         return s_[key].format(base=fmt.num(f.baseline_value, 2, language),
                               week=fmt.num(f.week_value, 2, language))
-    return s_[key].format(base=fmt.signed(f.baseline_value), week=fmt.signed(f.week_value))
+    return s_[key].format(base=fmt.signed(f.baseline_value, 2, language),
+                          week=fmt.signed(f.week_value, 2, language))

@@ -8,15 +8,20 @@ DASH = "–"
 
 
 def num(value: float | int | None, digits: int = 0, language: str = "en") -> str:
+    """Digit groups and decimal mark as the language writes them: 1,234.5 or 1 234,5."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return DASH
-    return f"{value:,.{digits}f}".replace(",", " " if language == "ru" else ",")
+    text = f"{value:,.{digits}f}"
+    if language == "ru":
+        return text.replace(",", " ").replace(".", ",")
+    return text
 
 
-def signed(value: float | None, digits: int = 2) -> str:
+def signed(value: float | None, digits: int = 2, language: str = "en") -> str:
     if value is None or not math.isfinite(value):
         return DASH
-    return f"{value:+.{digits}f}".replace("-", "−")
+    text = f"{value:+.{digits}f}".replace("-", "−")
+    return text.replace(".", ",") if language == "ru" else text
 
 
 def pct(value: float | None) -> str:

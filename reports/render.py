@@ -39,13 +39,16 @@ def _env(language: str) -> Environment:
     def num(value: float | int | None, digits: int = 0) -> str:
         return fmt.num(value, digits, language)
 
+    def signed(value: float | None, digits: int = 2) -> str:
+        return fmt.signed(value, digits, language)
+
     def plural(n: int, noun: str) -> str:
         return i18n.plural(language, n, noun, fmt.num(n, 0, language))
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html.j2"]), trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(num=num, signed=fmt.signed, pct=fmt.pct, pval=fmt.pval, plural=plural)
+    env.filters.update(num=num, signed=signed, pct=fmt.pct, pval=fmt.pval, plural=plural)
     return env
 
 

@@ -156,16 +156,18 @@ def test_render_in_russian_with_labels(world):
     assert out.subject.startswith("steppewatch: недельная сводка 2025-W24")
     assert out.subject == "steppewatch: недельная сводка 2025-W24: 3 сдвига, 52 материала"
     assert "52 релевантных материала за неделю (ещё 30 перепечаток)" in out.text
-    assert ("[1] Турция и турецкое оружие / Турция: освещение выросло в 3.0 раза (30 сюжетов "
-            "при 10.0 в неделю); главный сюжет: «TUR 2025-W24") in out.text
+    assert ("[1] Турция и турецкое оружие / Турция: освещение выросло в 3,0 раза (30 сюжетов "
+            "при 10,0 в неделю); главный сюжет: «TUR 2025-W24") in out.text
     assert "* [1] Турция и турецкое оружие / Турция: освещение выросло" in out.text
-    assert "- Партнёр Турция: освещение выросло: отношение частот 3.0" in out.text
+    assert "- Партнёр Турция: освещение выросло: отношение частот 3,0" in out.text
     assert "также в 1 издание: Царьград" in out.text
     # Orda fell silent and Tsargrad appeared: the brief says collection itself changed.
     assert "Сбор изменился на этой неделе" in out.text and "молчат: 1 издание (" in out.text
-    assert "[2] Россия / csto_russia: тон стал негативнее (+0." in out.text
+    assert "[2] Россия / csto_russia: тон стал негативнее (+0," in out.text
     assert "Қазақстан және Түркия" in out.text  # Kazakh titles as written
     assert "Сдвиги, прошедшие проверку" in out.html and "Неделя за минуту" in out.html
+    # Russian numbers: a decimal comma, a space between digit groups; English unchanged.
+    assert "при 30,0 в неделю в базовом периоде" in out.text
 
 
 def test_empty_database_gives_an_empty_digest(engine):
