@@ -30,6 +30,8 @@ def bind(host: str, port: int) -> socket.socket:
                                    flags=socket.AI_PASSIVE)
     except socket.gaierror as exc:
         raise click.ClickException(f"cannot listen on {host}: {exc.strerror}") from exc
+    # "localhost" may resolve to ::1 first; the URL people type is the IPv4 one.
+    infos.sort(key=lambda info: info[0] != socket.AF_INET)
     family, kind, proto, _, address = infos[0]
     sock = socket.socket(family, kind, proto)
     # As waitress and http.server do: a port left in TIME_WAIT by a stopped server is free,
