@@ -59,7 +59,7 @@ class DeliveryResult:
     recipients: list[str] = field(default_factory=list)
     attempts: int = 0
     paths: list[Path] = field(default_factory=list)
-    shifts: int = 0
+    shifts: int = 0  # entries of the brief (flagged shifts read together)
     refused: dict[str, str] = field(default_factory=dict)
     message_id: str | None = None
 
@@ -77,7 +77,7 @@ def deliver(engine: Engine, settings: Settings, week: IsoWeek, *, profile_versio
                                                  to, labels)
         paths = write_outbox(rendered, msg, settings.outbox_dir, suffix="-preview")
         return DeliveryResult(week=key, status="preview", subject=rendered.subject,
-                              recipients=recipients, paths=list(paths), shifts=len(data.shifts))
+                              recipients=recipients, paths=list(paths), shifts=len(data.entries))
     claim = _claim(engine, settings, week, profile_version=profile_version, now=now,
                    resend=resend)
     if isinstance(claim, DeliveryResult):
@@ -128,7 +128,7 @@ def _send(engine: Engine, settings: Settings, week: IsoWeek, *, profile_version:
                 delivery={"transport": "outbox", "path": str(paths[0])}, summary=summary)
         return DeliveryResult(week=key, status="outbox", subject=rendered.subject,
                               recipients=recipients, attempts=1, paths=list(paths),
-                              shifts=len(data.shifts))
+                              shifts=len(data.entries))
     try:
         report = send_smtp(msg, settings.smtp, recipients, sleep=sleep)
     except DeliveryError as exc:
@@ -139,7 +139,7 @@ def _send(engine: Engine, settings: Settings, week: IsoWeek, *, profile_version:
             log.error("digest %s may have been delivered: %s", key, exc)
             return DeliveryResult(week=key, status="unknown", subject=rendered.subject,
                                   recipients=recipients, attempts=exc.attempts,
-                                  shifts=len(data.shifts), message_id=message_id)
+                                  shifts=len(data.entries), message_id=message_id)
         _record(engine, key, status="failed", sent_at=None, attempts=exc.attempts,
                 error=str(exc), delivery=None, summary=summary)
         log.error("digest %s not sent: %s", key, exc)
@@ -155,7 +155,7 @@ def _send(engine: Engine, settings: Settings, week: IsoWeek, *, profile_version:
              report.attempts)
     return DeliveryResult(week=key, status="sent", subject=rendered.subject,
                           recipients=recipients, attempts=report.attempts,
-                          shifts=len(data.shifts), refused=report.refused,
+                          shifts=len(data.entries), refused=report.refused,
                           message_id=message_id)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from pipeline.config import Settings
 from pipeline.store.models import Outlet
-from reports import drivers
+from reports import brief, drivers
 from reports.articles import ToneSamples, tone_samples, week_articles
 from reports.exposure import collection_change, series_exposure
 from reports.health import source_health
@@ -69,8 +69,9 @@ def build_digest(engine: Engine, settings: Settings, week: IsoWeek, *, profile_v
                              week_end=week_end)
     ctx = drivers.Context(engine=engine, table=table, profile_version=profile_version,
                           labels=labels, tz=tz, articles=articles)
-    shifts = drivers.fold_same(ctx, [drivers.shift(ctx, t) for t in sorted(
-        (t for t in tested if t.flagged), key=lambda t: (t.q_value, t.p_value))])
+    shifts = [drivers.shift(ctx, t) for t in sorted(
+        (t for t in tested if t.flagged), key=lambda t: (t.q_value, t.p_value))]
+    entries = brief.build_entries(ctx, shifts, cfg.language)
     new = drivers.whats_new(ctx, baseline_start=window_start, baseline_end=week_start,
                             baseline_ids=samples.baseline_ids)
     health = source_health(engine, table, week_start=week_start, week_end=week_end)
@@ -95,7 +96,8 @@ def build_digest(engine: Engine, settings: Settings, week: IsoWeek, *, profile_v
         health=[HealthRow(outlet=i.outlet_name, group=labels.name("group", i.group),
                           issue=i.issue, detail=i.detail) for i in health.issues],
         crawl_runs=health.runs, failed_runs=health.failed_runs, outcomes=health.outcomes,
-        charts=_charts(table, labels), collection=_collection(table, labels))
+        charts=_charts(table, labels), collection=_collection(table, labels),
+        entries=entries, summary=[e.number for e in brief.summary(entries)])
 
 
 def volume_tests(table: WeeklyTable, min_count: int, *, adjust: bool = True,

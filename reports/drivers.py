@@ -5,7 +5,7 @@ and what is new this week (partners, entities and terms the baseline never saw).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,8 +13,9 @@ from sqlalchemy import Engine
 
 from pipeline.nlp.names import is_name_like, term_key
 from reports.articles import WeekArticle, baseline_terms, new_entities
+from reports.evidence import sentence_for
 from reports.labels import Labels
-from reports.model import ArticleRef, NewItem, OutletShare, SameShift, Shift
+from reports.model import ArticleRef, NewItem, OutletShare, Shift
 from reports.series import WeeklyTable, outlet_breakdown
 from reports.shifts import Tested, VolumeTest
 
@@ -22,9 +23,6 @@ MAX_ARTICLES = 5  # driving articles listed per shift
 MAX_OUTLETS = 6  # outlets listed per shift
 MAX_NEW = 12  # new items per kind
 MIN_NEW_PIECES = 2  # stories needed before a new entity or term is worth a line
-# A topic and a partner shift are one shift for a reader when this share of the smaller
-# one's stories of the week are also the other's.
-SAME_STORIES = 0.8
 
 
 @dataclass(kw_only=True)
@@ -44,15 +42,18 @@ class Context:
     def story_copies(self, a: WeekArticle) -> list[WeekArticle]:
         return self._copies.get(a.story, [a])
 
-    def ref(self, a: WeekArticle, tone: float) -> ArticleRef:
+    def ref(self, a: WeekArticle, tone: float, *, metric: str = "volume",
+            direction: str = "up") -> ArticleRef:
         copies = self.story_copies(a)
-        outlets = list(dict.fromkeys(self.labels.name("outlet", c.outlet_id)
-                                     for c in copies if c.id != a.id))
-        sentences = a.evidence.get("sentences") or []
+        own = self.labels.name("outlet", a.outlet_id)
+        outlets = list(dict.fromkeys(name for c in copies if c.id != a.id
+                                     if (name := self.labels.name("outlet", c.outlet_id)) != own))
+        sentence = sentence_for(a.title, a.evidence.get("sentences") or [], a.lang,
+                                metric=metric, direction=direction)
         return ArticleRef(
-            title=a.title, url=a.url, outlet=self.labels.name("outlet", a.outlet_id),
-            lang=a.lang, published=_local(a.published_at, self.tz), sentence=str(sentences[0])
-            if sentences else "", tone=tone, copies=len(copies) - 1, carried_by=outlets)
+            title=a.title, url=a.url, outlet=own, lang=a.lang,
+            published=_local(a.published_at, self.tz), sentence=sentence, tone=tone,
+            copies=len(copies) - 1, carried_by=outlets, story=a.story)
 
 
 def _local(ts: datetime, tz: ZoneInfo) -> str:
@@ -74,37 +75,11 @@ def in_series(a: WeekArticle, kind: str, key: str, groups: dict[str, str]) -> bo
     return kind == "outlet" and a.outlet_id == key
 
 
-def fold_same(ctx: Context, shifts: list[Shift]) -> list[Shift]:
-    """Fold a topic and a partner that moved the same way over the same stories (Turkey the
-    topic, Türkiye the partner) into one entry: the one with the stronger evidence (earlier in
-    ``shifts``, which is sorted by q-value) stays and lists the other under ``also``. Both
-    were tested and both count in the false-discovery control; only the reading is merged."""
-    stories: dict[tuple[str, str], set[int]] = {
-        (s.kind, s.key): {a.story for a in ctx.articles
-                          if in_series(a, s.kind, s.key, ctx.table.groups)}
-        for s in shifts}
-    kept: list[Shift] = []
-    for s in shifts:
-        mine = stories[(s.kind, s.key)]
-        for i, k in enumerate(kept):
-            theirs = stories[(k.kind, k.key)]
-            if (k.metric == s.metric and k.direction == s.direction
-                    and {k.kind, s.kind} == {"topic", "partner"} and mine and theirs
-                    and len(mine & theirs) >= SAME_STORIES * min(len(mine), len(theirs))):
-                same = SameShift(kind=s.kind, key=s.key, label=s.label, estimate=s.estimate,
-                                 q_value=s.q_value, raw_estimate=s.raw_estimate)
-                kept[i] = replace(k, also=[*k.also, same])
-                break
-        else:
-            kept.append(s)
-    return kept
-
-
 def _tone_of(a: WeekArticle, kind: str, key: str) -> float:
     return a.partners[key] if kind == "partner" else a.polarity
 
 
-def _value_of(a: WeekArticle, metric: str, kind: str, key: str) -> float:
+def value_of(a: WeekArticle, metric: str, kind: str, key: str) -> float:
     """What a tone or alarm test averaged for this article (alarm is per article)."""
     return a.alarm if metric == "alarm" else _tone_of(a, kind, key)
 
@@ -134,18 +109,18 @@ def shift(ctx: Context, t: Tested) -> Shift:
                      outlets=outlets)
     tt = t.test
     sign = 1 if t.direction == "up" else -1
-    stories.sort(key=lambda a: (-sign * _value_of(a, t.metric, t.kind, t.key), a.published_at))
+    stories.sort(key=lambda a: (-sign * value_of(a, t.metric, t.kind, t.key), a.published_at))
     by_outlet: dict[str, list[float]] = defaultdict(list)
     for a in stories:
-        by_outlet[a.outlet_id].append(_value_of(a, t.metric, t.kind, t.key))
+        by_outlet[a.outlet_id].append(value_of(a, t.metric, t.kind, t.key))
     ranked_outlets = sorted(by_outlet.items(),
                             key=lambda kv: (-sign * sum(kv[1]) / len(kv[1]), -len(kv[1])))
     return Shift(metric=t.metric, kind=t.kind, key=t.key, label=label, direction=t.direction,
                  estimate=tt.difference, ci_low=tt.ci_low, ci_high=tt.ci_high,
                  week_value=tt.mean_week, baseline_value=tt.mean_baseline, p_value=tt.p_value,
                  q_value=t.q_value, model="welch",
-                 articles=[ctx.ref(a, _tone_of(a, t.kind, t.key))
-                           for a in stories[:MAX_ARTICLES]],
+                 articles=[ctx.ref(a, _tone_of(a, t.kind, t.key), metric=t.metric,
+                                   direction=t.direction) for a in stories[:MAX_ARTICLES]],
                  outlets=[OutletShare(outlet=ctx.labels.name("outlet", o), week=len(v),
                                       tone=sum(v) / len(v))
                           for o, v in ranked_outlets[:MAX_OUTLETS]])

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
-        "subject": "steppewatch weekly brief {week}: {shifts} shift(s), {pieces} pieces",
+        "subject": "steppewatch weekly brief {week}: {shifts}, {pieces}",
         "title": "Kazakhstan defence ties: weekly brief",
         "period": "{week}: {first} to {last} ({tz})",
-        "headline": "{pieces} relevant pieces this week ({copies} further copies) against "
-                    "{baseline} a week in the baseline ({change}).",
+        "headline": "{pieces} this week ({copies}) against {baseline} a week in the baseline "
+                    "({change}).",
         "no_change": "no baseline",
         "shifts": "Shifts that pass the tests",
         "no_shifts": "No shift passed the tests this week.",
@@ -28,8 +28,31 @@ STRINGS: dict[str, dict[str, str]] = {
         "carried": "Outlets",
         "copies_line": "copied {n}x by {outlets}",
         "outlet_baseline": "{week} this week, {base} a week before",
-        "outlet_tone": "{n} pieces, mean tone {tone}",
-        "outlet_alarm": "{n} pieces, mean alarm {alarm}",
+        "outlet_tone": "{n}, mean tone {tone}",
+        "outlet_alarm": "{n}, mean alarm {alarm}",
+        "summary": "This week in one minute",
+        "ph_volume_up": "coverage rose ×{est} ({week} against {base} a week)",
+        "ph_volume_down": "coverage fell to ×{est} ({week} against {base} a week)",
+        "ph_tone_up": "tone turned more positive ({base} → {week})",
+        "ph_tone_down": "tone turned more negative ({base} → {week})",
+        "ph_alarm_up": "threat framing rose ({base} → {week})",
+        "ph_alarm_down": "threat framing eased ({base} → {week})",
+        "and": " and ",
+        "sent_event": "{subjects}: {phrases}; led by «{title}» ({stories}, {outlets}).",
+        "sent_event_plain": "{subjects}: {phrases} ({stories}, {outlets}).",
+        "sent_all": "All relevant coverage: {phrases}.",
+        "sent_all_shared": "All relevant coverage: {phrases}; {shared} of its {total} are in "
+                           "the entries above.",
+        "sent_all_within": "All relevant coverage: {phrases}; all its {total} are in the "
+                           "entries above.",
+        "sent_more": "And {n} more below.",
+        "facets": "Tests it passed",
+        "stories_head": "Stories ({stories} in {outlets}; each listed once)",
+        "stories_other": "Stories outside the entries above",
+        "more_stories": "plus {n} not listed",
+        "also_in": "also in {outlets}: {names}",
+        "compact": "Further shifts",
+        "col_shift": "Shift", "col_figure": "Figure", "col_q": "q", "col_stories": "Stories",
         "volume": "Volume by series", "tone": "Tone",
         "topic": "Topic", "partner": "Partner", "lang": "Language", "group": "Outlet group",
         "outlet": "Outlet", "all": "All",
@@ -40,14 +63,14 @@ STRINGS: dict[str, dict[str, str]] = {
                     "this week; raw ratio {raw}",
         "collection_note": "Collection changed this week: collected volume x{factor} of the "
                            "baseline weeks{silent}{new}. Volume tests are adjusted for it.",
-        "collection_silent": "; {n} outlets silent ({names})",
-        "collection_new": "; {n} outlets new ({names})",
+        "collection_silent": "; {n} silent ({names})",
+        "collection_new": "; {n} new ({names})",
         "col_pol": "Polarity", "col_pol_base": "Baseline", "col_pol_change": "Change",
         "col_alarm": "Alarm", "col_alarm_change": "Alarm change",
         "flag": "shift",
         "new": "What is new", "no_new": "Nothing that the baseline had not seen.",
         "new_partner": "New partner", "new_entity": "New name", "new_term": "New term",
-        "new_pieces": "{n} piece(s)",
+        "new_pieces": "{n}",
         "languages": "Kazakh- and Russian-language coverage",
         "col_kk": "Kazakh", "col_ru": "Russian", "col_kk_tone": "Tone (kk)",
         "col_ru_tone": "Tone (ru)",
@@ -75,11 +98,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "footer": "steppewatch, an open-source monitor of news about Kazakhstan's defence ties.",
     },
     "ru": {
-        "subject": "steppewatch: недельная сводка {week}: сдвигов {shifts}, материалов {pieces}",
+        "subject": "steppewatch: недельная сводка {week}: {shifts}, {pieces}",
         "title": "Оборонные связи Казахстана: недельная сводка",
         "period": "{week}: с {first} по {last} ({tz})",
-        "headline": "{pieces} релевантных материалов за неделю (ещё {copies} перепечаток) "
-                    "при {baseline} в неделю в базовом периоде ({change}).",
+        "headline": "{pieces} за неделю (ещё {copies}) при {baseline} в неделю в базовом "
+                    "периоде ({change}).",
         "no_change": "нет базы",
         "shifts": "Сдвиги, прошедшие проверку",
         "no_shifts": "На этой неделе ни один сдвиг не прошёл проверку.",
@@ -98,8 +121,32 @@ STRINGS: dict[str, dict[str, str]] = {
         "carried": "Издания",
         "copies_line": "перепечаток: {n} ({outlets})",
         "outlet_baseline": "{week} за неделю, {base} в неделю ранее",
-        "outlet_tone": "материалов: {n}, средний тон {tone}",
-        "outlet_alarm": "материалов: {n}, средняя тревожность {alarm}",
+        "outlet_tone": "{n}, средний тон {tone}",
+        "outlet_alarm": "{n}, средняя тревожность {alarm}",
+        "summary": "Неделя за минуту",
+        "ph_volume_up": "освещение выросло в {est} раза ({week} при {base} в неделю)",
+        "ph_volume_down": "освещение сократилось до ×{est} ({week} при {base} в неделю)",
+        "ph_tone_up": "тон стал позитивнее ({base} → {week})",
+        "ph_tone_down": "тон стал негативнее ({base} → {week})",
+        "ph_alarm_up": "тревожность выросла ({base} → {week})",
+        "ph_alarm_down": "тревожность снизилась ({base} → {week})",
+        "and": " и ",
+        "sent_event": "{subjects}: {phrases}; главный сюжет: «{title}» ({stories}, {outlets}).",
+        "sent_event_plain": "{subjects}: {phrases} ({stories}, {outlets}).",
+        "sent_all": "Всё релевантное освещение: {phrases}.",
+        "sent_all_shared": "Всё релевантное освещение: {phrases}; {total} за неделю, из них "
+                           "в пунктах выше: {shared}.",
+        "sent_all_within": "Всё релевантное освещение: {phrases}; все {total} за неделю — в "
+                           "пунктах выше.",
+        "sent_more": "И ещё ниже: {n}.",
+        "facets": "Пройденные тесты",
+        "stories_head": "Сюжеты ({stories}, {outlets}; каждый один раз)",
+        "stories_other": "Сюжеты вне пунктов выше",
+        "more_stories": "и ещё {n}",
+        "also_in": "также в {outlets}: {names}",
+        "compact": "Прочие сдвиги",
+        "col_shift": "Сдвиг", "col_figure": "Показатель", "col_q": "q",
+        "col_stories": "Сюжеты",
         "volume": "Объём по рядам", "tone": "Тон",
         "topic": "Тема", "partner": "Партнёр", "lang": "Язык", "group": "Группа изданий",
         "outlet": "Издание", "all": "Всё",
@@ -110,14 +157,14 @@ STRINGS: dict[str, dict[str, str]] = {
                     "без поправки {raw}",
         "collection_note": "Сбор изменился на этой неделе: собрано x{factor} от базовых "
                            "недель{silent}{new}. Тесты объёма учитывают это.",
-        "collection_silent": "; молчат источников: {n} ({names})",
-        "collection_new": "; новых источников: {n} ({names})",
+        "collection_silent": "; молчат: {n} ({names})",
+        "collection_new": "; новые: {n} ({names})",
         "col_pol": "Полярность", "col_pol_base": "База", "col_pol_change": "Изменение",
         "col_alarm": "Тревожность", "col_alarm_change": "Изм. тревожности",
         "flag": "сдвиг",
         "new": "Что нового", "no_new": "Ничего, чего не было в базовом периоде.",
         "new_partner": "Новый партнёр", "new_entity": "Новое имя", "new_term": "Новый термин",
-        "new_pieces": "материалов: {n}",
+        "new_pieces": "{n}",
         "languages": "Казахско- и русскоязычное освещение",
         "col_kk": "Казахский", "col_ru": "Русский", "col_kk_tone": "Тон (kk)",
         "col_ru_tone": "Тон (ru)",
@@ -148,5 +195,36 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+# Counted nouns: English singular and plural; Russian one, few (2-4) and many.
+PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"story": ("story", "stories"), "outlet": ("outlet", "outlets"),
+           "piece": ("piece", "pieces"), "relevant": ("relevant piece", "relevant pieces"),
+           "copy": ("further copy", "further copies"), "shift": ("shift", "shifts")},
+    "ru": {"story": ("сюжет", "сюжета", "сюжетов"), "outlet": ("издание", "издания", "изданий"),
+           "piece": ("материал", "материала", "материалов"),
+           "relevant": ("релевантный материал", "релевантных материала",
+                        "релевантных материалов"),
+           "copy": ("перепечатка", "перепечатки", "перепечаток"),
+           "shift": ("сдвиг", "сдвига", "сдвигов")},
+}
+
+
 def strings(language: str) -> dict[str, str]:
     return STRINGS.get(language, STRINGS["en"])
+
+
+def plural(language: str, n: int, noun: str, number: str | None = None) -> str:
+    """``n`` and the noun in the form the number asks for ("1 piece", "21 сюжет");
+    ``number`` is ``n`` as the brief formats it (digit grouping)."""
+    forms = PLURALS.get(language, PLURALS["en"])[noun]
+    shown = str(n) if number is None else number
+    if len(forms) == 2:
+        return f"{shown} {forms[0] if n == 1 else forms[1]}"
+    last, tens = n % 10, n % 100
+    if last == 1 and tens != 11:
+        form = forms[0]
+    elif 2 <= last <= 4 and not 12 <= tens <= 14:
+        form = forms[1]
+    else:
+        form = forms[2]
+    return f"{shown} {form}"

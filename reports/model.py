@@ -64,6 +64,7 @@ class ArticleRef:
     tone: float
     copies: int  # other copies of the story this week
     carried_by: list[str] = field(default_factory=list)  # outlets of the story's other copies
+    story: int = 0  # the story (near-duplicate cluster) it belongs to
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,6 +108,27 @@ class Shift:
     articles: list[ArticleRef] = field(default_factory=list)
     outlets: list[OutletShare] = field(default_factory=list)
     also: list[SameShift] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """One thing that happened: the flagged shifts (facets) that rest on mostly the same
+    stories, read together, with each story listed once."""
+
+    number: int
+    kind: str  # event | all (the line on all relevant coverage)
+    title: str  # the subjects and what moved, e.g. "Turkey: coverage rose"
+    sentence: str  # the plain sentence of the summary at the top
+    facets: list[Shift]  # every flagged shift it passed, strongest first (no articles)
+    stories: list[ArticleRef] = field(default_factory=list)  # each story once, copies folded
+    story_count: int = 0  # stories of the week behind the entry (listed or not)
+    outlet_count: int = 0  # outlets that carried them, copies included
+    unlisted: int = 0  # stories of the entry that the list does not show
+    outlets: list[OutletShare] = field(default_factory=list)  # of the leading facet
+
+    @property
+    def lead(self) -> Shift:
+        return self.facets[0]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,7 +192,7 @@ class DigestData:
     total: VolumeRow
     volume: dict[str, list[VolumeRow]]  # kind -> rows (topic, partner, lang, group, outlet)
     tone: dict[str, list[ToneRow]]  # kind -> rows (all, partner, topic)
-    shifts: list[Shift]
+    shifts: list[Shift]  # every flagged shift, strongest first (the dashboard marks them)
     tests_run: int
     new: list[NewItem]
     languages: list[LangRow]
@@ -180,6 +202,8 @@ class DigestData:
     outcomes: dict[str, int]
     charts: ChartData
     collection: CollectionNote | None = None
+    entries: list[Entry] = field(default_factory=list)  # the shifts as a reader meets them
+    summary: list[int] = field(default_factory=list)  # entries whose sentence opens the brief
 
     def to_summary(self) -> dict[str, Any]:
         return _plain(dataclasses.asdict(self))

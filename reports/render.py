@@ -5,18 +5,17 @@ PNG charts the HTML references by Content-ID.
 from __future__ import annotations
 
 import base64
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from reports import charts
+from reports import charts, fmt, i18n
 from reports.i18n import strings
 from reports.model import DigestData
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-DASH = "–"
+FULL_ENTRIES = 6  # entries shown in full; the rest as one line each in a compact table
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,30 +36,19 @@ class Rendered:
 
 
 def _env(language: str) -> Environment:
-    sep = " " if language == "ru" else ","
-
     def num(value: float | int | None, digits: int = 0) -> str:
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            return DASH
-        return f"{value:,.{digits}f}".replace(",", sep)
+        return fmt.num(value, digits, language)
 
     def signed(value: float | None, digits: int = 2) -> str:
-        if value is None or not math.isfinite(value):
-            return DASH
-        return f"{value:+.{digits}f}".replace("-", "−")
+        return fmt.signed(value, digits, language)
 
-    def pct(value: float | None) -> str:
-        if value is None or not math.isfinite(value):
-            return DASH
-        return f"{value * 100:+.0f}%".replace("-", "−")
-
-    def pval(value: float) -> str:
-        return "< 0.001" if value < 0.001 else f"= {value:.3f}"
+    def plural(n: int, noun: str) -> str:
+        return i18n.plural(language, n, noun, fmt.num(n, 0, language))
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html.j2"]), trim_blocks=True,
                       lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(num=num, signed=signed, pct=pct, pval=pval)
+    env.filters.update(num=num, signed=signed, pct=fmt.pct, pval=fmt.pval, plural=plural)
     return env
 
 
@@ -74,10 +62,13 @@ def render(data: DigestData) -> Rendered:
         cids["tone"]: charts.tone_chart(data.charts, ylabel=s["polarity"]),
     }
     env = _env(data.language)
-    subject = s["subject"].format(week=data.week, shifts=len(data.shifts),
-                                  pieces=data.total.pieces)
+    subject = s["subject"].format(
+        week=data.week, shifts=i18n.plural(data.language, len(data.entries), "shift"),
+        pieces=i18n.plural(data.language, data.total.pieces, "piece",
+                           fmt.num(data.total.pieces, 0, data.language)))
     ctx = {"d": data, "s": s, "cids": cids, "subject": subject,
-           "has_tone_chart": bool(data.charts.tone)}
+           "has_tone_chart": bool(data.charts.tone),
+           "full": data.entries[:FULL_ENTRIES], "compact": data.entries[FULL_ENTRIES:]}
     return Rendered(week=data.week, subject=subject,
                     html=env.get_template("digest.html.j2").render(ctx),
                     text=env.get_template("digest.txt.j2").render(ctx), images=images)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import socket
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -149,8 +150,10 @@ class ReplayServer:
     """
 
     def __init__(self, *, port: int = 0, host: str = "127.0.0.1", faults: bool = False,
-                 slow_delay: float = 20.0, now: datetime | None = None) -> None:
+                 slow_delay: float = 20.0, now: datetime | None = None,
+                 sock: socket.socket | None = None) -> None:
         self.host, self.port = host, port
+        self._sock = sock  # bound in advance (the CLI checks the port before the corpus)
         self.faults = faults
         self.slow_delay = slow_delay
         self.now = now or plan.PERIOD_END
@@ -166,7 +169,11 @@ class ReplayServer:
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> ReplayServer:
         handler = type("ReplayHandler", (_Handler,), {"replay": self})
-        self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        if self._sock is None:
+            self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
+        else:
+            self._httpd = _on_socket(self._sock, handler)
+            self._sock = None
         self._httpd.daemon_threads = True
         self.port = self._httpd.server_address[1]
         self._stopping.clear()
@@ -257,3 +264,14 @@ def _index(srv: ReplayServer) -> str:
             f"<p>Manifest: <a href='/replay/outlets.yaml'>/replay/outlets.yaml</a>; ground truth: "
             f"<a href='/replay/ground_truth.json'>/replay/ground_truth.json</a>; faults: "
             f"<a href='/faults/'>/faults/</a></p><ul>{rows}</ul></body></html>")
+
+
+def _on_socket(sock: socket.socket, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """A ThreadingHTTPServer listening on a socket that is already bound."""
+    httpd = ThreadingHTTPServer(sock.getsockname()[:2], handler, bind_and_activate=False)
+    httpd.socket.close()
+    httpd.socket = sock
+    httpd.server_address = sock.getsockname()
+    httpd.server_name, httpd.server_port = str(httpd.server_address[0]), httpd.server_address[1]
+    httpd.server_activate()
+    return httpd

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+
 import click
 
+from pipeline.cli import ports
 from pipeline.cli.context import AppContext, pass_app
+from pipeline.config import Settings
 from pipeline.profile import ProfileError, load_profile
 from pipeline.store.db import check_connection
 
@@ -18,7 +22,8 @@ CONNECTION_LIMIT = 1024  # open connections (readers) before new ones wait in th
                    "Any non-loopback address needs STEPPEWATCH_DASHBOARD__TOKEN or "
                    "STEPPEWATCH_DASHBOARD__USERNAME and __PASSWORD in the environment.")
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
-              help="Port to listen on (default: the dashboard.port setting, 8050).")
+              help="Port to listen on (default: the dashboard.port setting, 8050; 0 picks a "
+                   "free port and prints it). A taken port ends the command at once.")
 @click.option("--threads", type=click.IntRange(1, 256), default=DEFAULT_THREADS,
               show_default=True,
               help="Requests served at once (answers are cached per query and data version, "
@@ -29,30 +34,51 @@ CONNECTION_LIMIT = 1024  # open connections (readers) before new ones wait in th
 def command(app: AppContext, host: str | None, port: int | None, threads: int,
             profile_version: str | None) -> None:
     """Serve the dashboard of trend counts (read-only over the database)."""
-    from waitress.server import create_server
-
-    from reports.dashboard import create_app
-    from reports.dashboard.auth import UnsafeBindError, check_bind
-
     settings = app.settings
     host = host or settings.dashboard.host
-    port = settings.dashboard.port if port is None else port
+    check_host(host, settings)
+    sock = ports.bind(host, settings.dashboard.port if port is None else port)
+    serve(app, sock, threads=threads, profile_version=profile_version)
+
+
+def check_host(host: str, settings: Settings) -> None:
+    """Refuse a public address without credentials (before any port is taken)."""
+    from reports.dashboard.auth import UnsafeBindError, check_bind
+
     try:
         check_bind(host, settings.dashboard)
     except UnsafeBindError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def serve(app: AppContext, sock: socket.socket, *, threads: int,
+          profile_version: str | None, path: str = "") -> None:
+    """Serve on a socket bound by `ports.bind` until Ctrl-C; prints the URL first.
+
+    `path` (a query such as ``?from=...``) is appended to the printed URL.
+    """
+    from waitress.server import create_server
+
+    from reports.dashboard import create_app
+
+    settings = app.settings
     try:
         profile = load_profile(settings.profile_path)
     except (ProfileError, OSError) as exc:
+        sock.close()
         raise click.ClickException(f"cannot load the seed profile: {exc}") from exc
     engine = app.engine(read_only=True)
     check_connection(engine)
     wsgi = create_app(engine, settings, profile, profile_version=profile_version)
-    server = create_server(wsgi, host=host, port=port, threads=threads,
+    server = create_server(wsgi, sockets=[sock], threads=threads,
                            connection_limit=CONNECTION_LIMIT, backlog=CONNECTION_LIMIT)
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"steppewatch dashboard on http://{shown}:{server.effective_port}/ "
-               "(Ctrl-C to stop)")
+    click.echo(f"steppewatch dashboard on {url_of(sock)}{path} (Ctrl-C to stop)")
     try:
         server.run()
     except KeyboardInterrupt:

@@ -8,12 +8,15 @@ the live outlets of the registry for the last weeks (what `make run` does).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlencode
 
 import click
 from rich.console import Console
 
+from pipeline.cli import dashboard_cmd, ports
 from pipeline.cli.context import AppContext, pass_app
+from reports.weeks import IsoWeek
 
 
 @click.command("demo")
@@ -25,20 +28,31 @@ from pipeline.cli.context import AppContext, pass_app
 @click.option("--serve/--no-serve", default=True, show_default=True,
               help="Serve the dashboard at the end (Ctrl-C to stop).")
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
-              help="Dashboard port (default: the dashboard.port setting, 8050).")
-@click.pass_context
+              help="Dashboard port (default: the dashboard.port setting, 8050, or the next "
+                   "free one after it; 0 picks any free port). Checked before the backfill.")
 @pass_app
-def command(app: AppContext, ctx: click.Context, source: str, weeks: int | None, serve: bool,
+def command(app: AppContext, source: str, weeks: int | None, serve: bool,
             port: int | None) -> None:
     """Run the main job end to end: backfill, analyse, write the weekly digests to
     var/outbox/ and serve the dashboard."""
     from crawlers.registry import load_manifest, load_registry
     from crawlers.replay import ReplayServer
     from crawlers.replay import plan as replay_plan
-    from pipeline.cli import backfill_cmd, dashboard_cmd
+    from pipeline.cli import backfill_cmd
 
     console = Console(stderr=True)
     settings = app.settings
+    sock = None
+    if serve:  # claim the port first: a clash ends the demo before minutes of backfill
+        host = settings.dashboard.host
+        dashboard_cmd.check_host(host, settings)
+        if port is None:
+            sock = ports.bind_first_free(host, settings.dashboard.port)
+            if ports.bound_port(sock) != settings.dashboard.port:
+                console.print(f"port {settings.dashboard.port} is in use: the dashboard "
+                              f"will use port {ports.bound_port(sock)}")
+        else:
+            sock = ports.bind(host, port)
     if source == "replay":
         last = replay_plan.LAST_DAY
         first = last - timedelta(weeks=weeks or len(replay_plan.WEEKS)) + timedelta(days=1)
@@ -57,13 +71,24 @@ def command(app: AppContext, ctx: click.Context, source: str, weeks: int | None,
                          digests=True, send=False, console=console)
         highlight = None
     outbox = settings.outbox_dir.resolve()
-    console.print(f"\n[bold]digests[/] (one per week) are in {outbox}/")
+    console.print(f"\n[bold]digests[/] (one per week) are in {outbox}/", soft_wrap=True)
     latest = sorted(outbox.glob("digest-*-preview.html"))
     if latest:
-        console.print(f"  latest week:  {latest[-1]}")
+        console.print(f"  latest week:  {latest[-1]}", soft_wrap=True)
     if highlight:
         console.print(f"  planted week: {outbox / f'digest-{highlight}-preview.html'} "
-                      "(rise of Turkey coverage, turn to alarm toward Russia)")
-    if serve:
-        ctx.invoke(dashboard_cmd.command, host=None, port=port, threads=4,
-                   profile_version=None)
+                      "(rise of Turkey coverage, turn to alarm toward Russia and the CSTO)",
+                      soft_wrap=True)
+    if sock is not None:
+        if highlight:
+            console.print("  planted week on the dashboard: "
+                          f"{dashboard_cmd.url_of(sock)}?{planted_query(highlight, first, last)}",
+                          soft_wrap=True)
+        dashboard_cmd.serve(app, sock, threads=4, profile_version=None)
+
+
+def planted_query(week: str, first: date, last: date) -> str:
+    """The dashboard view of the demo's data with the planted week's articles listed."""
+    monday = IsoWeek.parse(week).monday
+    return urlencode({"from": first.isoformat(), "to": last.isoformat(), "by": "partner",
+                      "at": monday.isoformat()}) + "#articles"

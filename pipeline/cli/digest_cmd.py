@@ -66,11 +66,15 @@ def command(app: AppContext, week: IsoWeek | None, send: bool, to: tuple[str, ..
                    "use --resend to send it again")
     elif result.status == "sent":
         click.echo(f"{week}: sent to {', '.join(result.recipients)} "
-                   f"({result.shifts} shift(s), {result.attempts} attempt(s))")
+                   f"({_count(result.shifts, 'shift')}, {_count(result.attempts, 'attempt')})")
         for addr, why in result.refused.items():
             click.secho(f"warning: {addr} refused: {why}", fg="yellow", err=True)
     else:  # outbox or preview: the files are the delivery
         label = "preview written" if result.status == "preview" else "no SMTP configured; written"
-        click.echo(f"{week}: {label} ({result.shifts} shift(s)):")
+        click.echo(f"{week}: {label} ({_count(result.shifts, 'shift')}):")
         for path in result.paths:
             click.echo(f"  {path}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

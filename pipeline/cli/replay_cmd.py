@@ -7,6 +7,7 @@ import signal
 import click
 
 from crawlers.replay import ReplayServer
+from pipeline.cli import ports
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -20,7 +21,7 @@ def command() -> None:
 
 @command.command("serve")
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
-              help="Port to listen on (0 picks a free one).")
+              help="Port to listen on (0 picks a free one and prints it).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to bind; keep 127.0.0.1 unless you know why not.")
 @click.option("--faults", is_flag=True,
@@ -30,10 +31,8 @@ def command() -> None:
               help="Seconds /faults/slow waits before answering.")
 def serve(port: int, host: str, faults: bool, slow_delay: float) -> None:
     """Serve the replay web until Ctrl-C; prints its URL and the manifest URL."""
-    try:
-        server = ReplayServer(port=port, host=host, faults=faults, slow_delay=slow_delay).start()
-    except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    sock = ports.bind(host, port)  # a taken port: one line and exit 1, before the corpus
+    server = ReplayServer(host=host, faults=faults, slow_delay=slow_delay, sock=sock).start()
     # SIGTERM (e.g. from `make demo` cleanup) stops as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     click.echo(f"replay web:  {server.url}/")

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from pipeline.config import Settings
 from pipeline.store.db import database_problem
 from pipeline.store.models import OUTLET_GROUPS
-from reports.dashboard import export
+from reports.dashboard import coverage, export
 from reports.dashboard.auth import guard
 from reports.dashboard.cache import ResponseCache
 from reports.dashboard.drill import Drill, load_drill
@@ -39,6 +39,7 @@ from reports.dashboard.vocab import Vocabulary, VocabularyCache
 HERE = Path(__file__).resolve().parent
 CACHED = ("/api/", "/export/")  # and the page itself, "/"
 MAX_LINES = 10  # lines drawn per chart (the export carries every series)
+MAX_PANELS = 12  # partners drawn as small multiples in the tone and alarm view
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
@@ -261,6 +262,7 @@ def _page(dash: Dashboard, f: Filters, vocab: Vocabulary) -> dict[str, Any]:
                               "by": f.by, "grain": f.grain}
     flags = dash.flags(f, vocab)
     chart_flags = [] if _narrowed(f) else flags.items
+    ctx["empty"] = coverage.empty_note(f, vocab, narrowed=_narrowed(f))
     try:
         trend = dash.trend(f, vocab)
         ctx["trend"] = trend
@@ -271,8 +273,10 @@ def _page(dash: Dashboard, f: Filters, vocab: Vocabulary) -> dict[str, Any]:
     try:
         tone = dash.tone(f, vocab)
         ctx["tone"] = tone
-        charts["tone"] = _chart(tone, [x for x in chart_flags if x.metric == "tone"
-                                       and x.kind == "partner"], "polarity")
+        tone_flags = [x for x in chart_flags if x.metric in ("tone", "alarm")
+                      and x.kind == "partner"]
+        charts["tone"] = _chart(coverage.flagged_first(tone, tone_flags), tone_flags,
+                                "polarity", limit=MAX_PANELS)
     except Unanswerable as exc:
         ctx["tone"], ctx["tone_note"] = None, str(exc)
     ctx["markers_off"] = f.grain != "week" or _narrowed(f)
@@ -285,18 +289,20 @@ def _page(dash: Dashboard, f: Filters, vocab: Vocabulary) -> dict[str, Any]:
     return ctx
 
 
-def _chart(trend: Trend, flags: list[Flag], value: str) -> dict[str, Any]:
-    lines = trend.lines[:MAX_LINES]
+def _chart(trend: Trend, flags: list[Flag], value: str, *, limit: int = MAX_LINES
+           ) -> dict[str, Any]:
+    lines = trend.lines[:limit]
     out: dict[str, Any] = {
         "periods": [p.isoformat() for p in trend.periods],
         "lines": [{"key": ln.key, "label": ln.label, "pieces": ln.pieces, "copies": ln.copies,
                    "polarity": ln.polarity, "alarm": ln.alarm} for ln in lines],
-        "hidden": max(0, len(trend.lines) - MAX_LINES), "markers": []}
+        "hidden": max(0, len(trend.lines) - limit), "markers": [],
+        "flagged": sorted({flag.key for flag in flags})}
     index = {p: i for i, p in enumerate(trend.periods)}
     for flag in flags:
         line = trend.line(flag.key if flag.kind != "all" else "")
         i = index.get(flag.monday)
-        if line is None or i is None:
+        if line is None or i is None or line not in lines:
             continue
         y = getattr(line, value)[i]
         out["markers"].append({

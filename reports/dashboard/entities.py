@@ -3,14 +3,16 @@
 Top: entities by the number of stories (first copies, like every count here) of the period
 that mention them, under the view's filters. New: entities of those stories that no story of
 the digest's baseline before the period mentioned (``reports.articles.new_entities``, the
-digest's own rule), so "new" means the same on the page and in the brief.
+digest's own rule), so "new" means the same on the page and in the brief. When no story
+precedes the period (the range starts where the data starts) nothing can be called new, and
+the page says so instead of repeating the top list.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
@@ -39,6 +41,8 @@ class Entities:
     top: list[EntityCount]
     new: list[EntityCount]
     baseline_weeks: int
+    earlier: bool = True  # some story precedes the period: "new" means something
+    earlier_from: date | None = None  # the data begins inside the baseline, on this day
 
 
 def load_entities(engine: Engine, f: Filters, vocab: Vocabulary, profile_version: str,
@@ -67,10 +71,15 @@ def load_entities(engine: Engine, f: Filters, vocab: Vocabulary, profile_version
     top = [EntityCount(key=k, type=types[k], text=texts[k].most_common(1)[0][0],
                        stories=len(v)) for k, v in ids.items()]
     top.sort(key=lambda e: (-e.stories, e.key))
+    if not baseline:
+        return Entities(top=top[:TOP_N], new=[], baseline_weeks=baseline_weeks, earlier=False)
+    first = vocab.first_day
+    partial = first if first is not None and first > base_filters.start else None
     fresh = new_entities(engine, profile_version=profile_version, week_ids=stories,
                          baseline_ids=baseline)
     new = [EntityCount(key=e.key, type=e.type, text=e.text, stories=len(e.article_ids))
            for e in fresh if len(e.article_ids) >= MIN_NEW_PIECES]
     new.sort(key=lambda e: (-e.stories, e.key))
-    return Entities(top=top[:TOP_N], new=new[:TOP_N], baseline_weeks=baseline_weeks)
+    return Entities(top=top[:TOP_N], new=new[:TOP_N], baseline_weeks=baseline_weeks,
+                    earlier_from=partial)
 

@@ -1,6 +1,6 @@
 """What the filters may name, and the display names: outlets from the registry, topics and
 partners from the profile and from the aggregates (data analysed under an older profile may
-carry keys the current one dropped), the latest day with data.
+carry keys the current one dropped), and the first and newest days with relevant pieces.
 
 Read once and kept for a few minutes: the lists change only when outlets are registered or
 ``process`` runs, and every request validates against them.
@@ -29,7 +29,9 @@ class Vocabulary:
     groups: dict[str, str]  # outlet id -> outlet group
     topics: dict[str, str]  # id -> label
     partners: dict[str, str]  # id -> label
-    latest_day: date  # the latest local day with aggregates (today if none)
+    latest_day: date  # where a view without 'to' ends: the newest relevant day, or today
+    first_day: date | None = None  # the first local day with a relevant piece (None: none)
+    newest_day: date | None = None  # the newest local day with a relevant piece
     labels: Labels = field(default_factory=Labels)
 
     def outlets_of(self, group: str) -> list[str]:
@@ -54,18 +56,25 @@ def load_vocabulary(engine: Engine, profile: Any, profile_version: str,
         keys = conn.execute(select(agg.dimension, agg.key).distinct()
                             .where(agg.profile_version == profile_version,
                                    agg.dimension.in_(("topic", "partner")))).all()
-        latest = conn.execute(select(func.max(agg.day))
-                              .where(agg.profile_version == profile_version)).scalar()
+        # Relevant pieces only: undated articles are counted on their crawl day (today),
+        # and a view that ended there would open on empty weeks.
+        first, newest = conn.execute(
+            select(func.min(agg.day), func.max(agg.day))
+            .where(agg.profile_version == profile_version, agg.dimension == "all",
+                   agg.key == "", agg.pieces > 0)).one()
     topics = dict(labels.topics)
     partners = dict(labels.partners)
     for dimension, key in keys:
         (topics if dimension == "topic" else partners).setdefault(key, key)
     outlets = {oid: name for oid, name, _ in outlet_rows}
+    today = datetime.now(UTC).astimezone(tz).date()  # pieces dated later do not move the view
     return Vocabulary(
         outlets=outlets, groups={oid: g for oid, _, g in outlet_rows},
         topics=dict(sorted(topics.items(), key=lambda kv: kv[1].lower())),
         partners=dict(sorted(partners.items(), key=lambda kv: kv[1].lower())),
-        latest_day=as_date(latest) if latest else datetime.now(UTC).astimezone(tz).date(),
+        latest_day=min(as_date(newest), today) if newest else today,
+        first_day=as_date(first) if first else None,
+        newest_day=as_date(newest) if newest else None,
         labels=labels.with_outlets(outlets))
 
 

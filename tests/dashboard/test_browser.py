@@ -212,3 +212,36 @@ def test_malformed_parameters_get_a_400_page(page, site):
     assert resp.status == 400
     assert "'from' must be a date as YYYY-MM-DD, not '2025-02-30'" in page.inner_text("#error")
     _shot(page, "bad-request")
+
+
+def test_without_parameters_the_page_opens_on_the_data(page, site):
+    base, _ = site
+    assert page.goto(f"{base}/").status == 200
+    plotted = _plotted(page)
+    assert sum(sum(ys) for ys in plotted.values()) > 0
+    axis = page.evaluate("() => document.getElementById('trend-chart')._fullLayout.xaxis.range")
+    assert str(axis[0]).startswith("2024-12") and str(axis[1]).startswith(str(LAST.monday))
+    # The tone view: one labelled panel per partner, each with a tone line and an alarm area.
+    page.wait_for_selector("#tone-chart[data-rendered=true]", timeout=15_000)
+    titles = page.evaluate("() => document.getElementById('tone-chart')._fullLayout"
+                           ".annotations.map(a => a.text)")
+    assert {"<b>Turkey</b>", "<b>Russia</b>", "<b>United Kingdom</b>"} <= {
+        t.replace(" ▲", "").replace(" ▼", "") for t in titles}
+    years = page.evaluate("() => Object.entries(document.getElementById('tone-chart')"
+                          "._fullLayout).filter(([k]) => /^xaxis\\d*$/.test(k))"
+                          ".map(([, a]) => String(a.range[0]).slice(0, 4))")
+    assert years and set(years) == {"2024"}  # never plotly's empty default, the year 2000
+    _shot(page, "first-view")
+    assert page.problems == []
+
+
+def test_an_empty_range_draws_no_chart_and_links_to_the_data(page, site):
+    base, _ = site
+    page.goto(f"{base}/?from=2020-01-06&to=2020-03-01")
+    assert "No relevant pieces between 2020-01-06 and 2020-03-01" in \
+        page.locator("#empty-range").inner_text()
+    assert page.locator("#trend-chart").count() == 0
+    page.locator("#empty-link").click()
+    page.wait_for_selector("#trend-chart[data-rendered=true]", timeout=15_000)
+    assert page.locator("#empty-range").count() == 0
+    assert page.problems == []

@@ -43,7 +43,8 @@ def test_preview_then_outbox_then_already_sent(tmp_path):
     assert "already sent" in out.output and "--resend" in out.output
     # Partner names come from the seed profile.
     html = (tmp_path / "var" / "outbox" / "digest-2025-W24.html").read_text(encoding="utf-8")
-    assert "The same shift, seen as: Partner Turkey (×" in html
+    assert "[1] Turkey and Turkish arms / Turkey: coverage rose" in html
+    assert "<b>Partner Turkey</b>: coverage rose: rate ratio" in html
 
 
 def test_bad_week_is_a_usage_error(tmp_path):

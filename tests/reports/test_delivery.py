@@ -95,7 +95,7 @@ def test_digest_arrives_once_with_text_html_and_cid_images(world, smtp_server, t
     assert sorted(rcpts) == sorted(RECIPIENTS)
 
     msg = _parse(raw)
-    assert msg["Subject"] == "steppewatch weekly brief 2025-W24: 6 shift(s), 52 pieces"
+    assert msg["Subject"] == "steppewatch weekly brief 2025-W24: 3 shifts, 52 pieces"
     assert msg.get_content_type() == "multipart/alternative"
     text_part, related = msg.get_payload()
     assert text_part.get_content_type() == "text/plain"
