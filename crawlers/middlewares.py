@@ -55,7 +55,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if seconds > 0:
             await deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy (2.13+) calls coroutine middleware methods and no longer passes the spider, but
+    # its RetryMiddleware still declares the synchronous signature with ``spider``.
+    async def process_response(  # type: ignore[override]
+            self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         retry = self._retry(request, response_status_message(response.status))
@@ -64,8 +67,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await self._wait(self._delay(request, response))
         return retry
 
-    async def process_exception(self, request: Request,
-                                exception: Exception) -> Request | Response | None:
+    async def process_exception(  # type: ignore[override]  # as process_response
+            self, request: Request, exception: Exception) -> Request | Response | None:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None
         retry = self._retry(request, exception)
