@@ -31,6 +31,7 @@ def command(app: AppContext, host: str | None, port: int | None, threads: int,
     """Serve the dashboard of trend counts (read-only over the database)."""
     from waitress.server import create_server
 
+    from pipeline.serving import bound_port
     from reports.dashboard import create_app
     from reports.dashboard.auth import UnsafeBindError, check_bind
 
@@ -51,7 +52,7 @@ def command(app: AppContext, host: str | None, port: int | None, threads: int,
     server = create_server(wsgi, host=host, port=port, threads=threads,
                            connection_limit=CONNECTION_LIMIT, backlog=CONNECTION_LIMIT)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"steppewatch dashboard on http://{shown}:{server.effective_port}/ "
+    click.echo(f"steppewatch dashboard on http://{shown}:{bound_port(server)}/ "
                "(Ctrl-C to stop)")
     try:
         server.run()

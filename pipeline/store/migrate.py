@@ -45,7 +45,7 @@ def upgrade(engine: Engine, revision: str = "head") -> MigrationStatus:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except SQLAlchemyError as exc:
-        raise StoreError(f"migration failed: {exc.__class__.__name__}: {exc.orig or exc}") from exc
+        raise StoreError(f"migration failed: {exc.__class__.__name__}: {getattr(exc, 'orig', None) or exc}") from exc
     return status(engine)
 
 
