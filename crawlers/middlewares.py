@@ -55,8 +55,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if seconds > 0:
             await deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
-    # Scrapy (2.13+) calls coroutine middleware methods and no longer passes the spider, but
-    # its RetryMiddleware still declares the synchronous signature with ``spider``.
+    # Scrapy accepts coroutine downloader-middleware methods and has deprecated their
+    # ``spider`` argument; its RetryMiddleware still declares synchronous methods with an
+    # optional ``spider``, so these overrides differ from that signature on purpose.
     async def process_response(  # type: ignore[override]
             self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
