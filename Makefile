@@ -50,8 +50,9 @@ bench: $(STAMP)-test+dev  ## run the benchmarks in bench/ and print a table
 realweb: $(STAMP)-test+dev  ## the crawler on ../shared/realweb: per-kind accuracy and every wrong check
 	$(BIN)/python -m tests.crawlers.realweb
 
-lint: $(STAMP)-test+dev  ## ruff
+lint: $(STAMP)-test+dev  ## ruff and mypy (its settings: [tool.mypy] in pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:  ## remove the virtualenv and local state (var/ is kept)
 	rm -rf $(VENV) .pytest_cache

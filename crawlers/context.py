@@ -67,7 +67,8 @@ class CrawlContext:
                     .where(Article.simhash.is_not(None), Article.published_at >= floor)
                     .order_by(Article.id))
                 for article_id, value in rows:
-                    index.add(article_id, value)
+                    if value is not None:  # never: the query keeps only set simhashes
+                        index.add(article_id, value)
             self._simhashes = index
         return self._simhashes
 

@@ -64,9 +64,10 @@ def parse_date(value: str | struct_time | datetime | None, *,
         dt = datetime(*value[:6], tzinfo=UTC)
     else:
         text = value.strip()
-        dt = _iso(text) or _rfc822(text)
-        if dt is None:
+        parsed = _iso(text) or _rfc822(text)
+        if parsed is None:
             return None
+        dt = parsed
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=zone or UTC)
     # Publication times are kept to the second: JSON-LD's milliseconds would make the same

@@ -30,8 +30,9 @@ from crawlers.textdate import find_text_date
 from crawlers.textgate import judge_text
 
 log = logging.getLogger(__name__)
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 _DATE_PARAMS = {"original_date": True, "extensive_search": False, "max_date": "2100-12-31",
-                "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+                "outputformat": _DATE_FORMAT}
 UTC_ZONE = ZoneInfo("UTC")
 _BARE_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(T00:00(:00)?)?$")
 
@@ -143,7 +144,7 @@ def _local(value: str, local: ZoneInfo) -> datetime | None:
 def _htmldate(html: str, *, extensive: bool) -> str | None:
     try:
         return find_date(html, extensive_search=extensive, original_date=True, url=None,
-                         outputformat=_DATE_PARAMS["outputformat"], max_date="2100-12-31")
+                         outputformat=_DATE_FORMAT, max_date="2100-12-31")
     except (ParserError, ValueError):
         return None
 

@@ -55,7 +55,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if seconds > 0:
             await deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy accepts coroutine downloader-middleware methods and has deprecated their
+    # ``spider`` argument; its RetryMiddleware still declares synchronous methods with an
+    # optional ``spider``, so these overrides differ from that signature on purpose.
+    async def process_response(  # type: ignore[override]
+            self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         retry = self._retry(request, response_status_message(response.status))
@@ -64,8 +68,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await self._wait(self._delay(request, response))
         return retry
 
-    async def process_exception(self, request: Request,
-                                exception: Exception) -> Request | Response | None:
+    async def process_exception(  # type: ignore[override]  # as process_response
+            self, request: Request, exception: Exception) -> Request | Response | None:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
             return None
         retry = self._retry(request, exception)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import feedparser
 from lxml import etree
@@ -69,7 +70,7 @@ def probe_url(endpoint: Endpoint) -> str:
 def probe_endpoint(outlet_id: str, endpoint: Endpoint, *, timeout: float,
                    user_agent: str) -> EndpointProbe:
     url = probe_url(endpoint)
-    base = {"outlet_id": outlet_id, "kind": endpoint.kind, "url": url, "role": endpoint.role,
+    base: dict[str, Any] = {"outlet_id": outlet_id, "kind": endpoint.kind, "url": url, "role": endpoint.role,
             "evidence": endpoint.evidence}
     request = urllib.request.Request(url, headers={"User-Agent": user_agent})
     started = time.perf_counter()

@@ -31,7 +31,7 @@ from pipeline.store.models import (
     StoreVersion,
     first_copy,
 )
-from pipeline.store.upsert import upsert
+from pipeline.store.upsert import table_of, upsert
 
 # A topic counts for an article when its score reaches this share of the article's best
 # topic score and this absolute floor: an article is about one or two topics, not ten.
@@ -87,8 +87,8 @@ def rebuild(session: Session, *, profile_version: str, days: Iterable[date],
 
 def bump_version(session: Session, name: str = "aggregates") -> None:
     """Count one more change of the aggregates (in the transaction that makes it)."""
-    table = StoreVersion.__table__
-    ins = (postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert)
+    table = table_of(StoreVersion)
+    ins = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)
     now = datetime.now(UTC)
     stmt = ins(table).values(name=name, version=1, changed_at=now)
     session.execute(stmt.on_conflict_do_update(

@@ -238,7 +238,8 @@ def _refuse_secrets(values: Mapping[str, Any], cls: type, where: str) -> None:
                 f"(set {env_name}); remove it from the file"
             )
         sub = hints[f.name]
-        if dataclasses.is_dataclass(sub) and isinstance(values[f.name], Mapping):
+        if isinstance(sub, type) and dataclasses.is_dataclass(sub) \
+                and isinstance(values[f.name], Mapping):
             _refuse_secrets(values[f.name], sub, f"{where}[{f.name}]")
 
 
@@ -249,7 +250,7 @@ def where_env(where: str, name: str) -> str:
 
 def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    sections = {f.name for f in dataclasses.fields(Settings) if dataclasses.is_dataclass(f.default_factory)}  # type: ignore[arg-type]
+    sections = {f.name for f in dataclasses.fields(Settings) if dataclasses.is_dataclass(f.default_factory)}
     for key, value in env.items():
         if not key.startswith(ENV_PREFIX) or key == f"{ENV_PREFIX}CONFIG":
             continue
@@ -278,7 +279,7 @@ def _build(cls: type, values: Mapping[str, Any], where: str) -> Any:
 
 
 def _coerce(hint: Any, value: Any, name: str) -> Any:
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(value, Mapping):
             raise ConfigError(f"{name}: expected a table of settings")
         return _build(hint, value, name + ".")

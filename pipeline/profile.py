@@ -140,7 +140,8 @@ class Profile:
         out; every entry keeps at least its canonical names.
         """
         entries = []
-        for item in (*self.entities, *self.partners):
+        items: list[Entity | Partner] = [*self.entities, *self.partners]
+        for item in items:
             if isinstance(item, Entity) and item.venue:
                 continue
             aliases = [a for a in item.aliases.all() if not _is_pattern(a)]
@@ -201,7 +202,8 @@ def parse_profile(text: str, *, source: Path | None = None) -> Profile:
               for k in OPTIONAL_TERM_LISTS if k in data}
 
     by_id: dict[str, Entity | Partner] = {}
-    for item in (*partners, *entities):
+    named: list[Entity | Partner] = [*partners, *entities]
+    for item in named:
         if item.id in by_id:
             raise ProfileError(f"{where}: duplicate id {item.id!r} (entities and partners share "
                                "one id space)")

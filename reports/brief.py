@@ -128,7 +128,7 @@ def _fold(refs: list[ArticleRef]) -> tuple[list[ArticleRef], list[set[int]]]:
     covers: list[set[int]] = []
     index: dict[object, int] = {}
     for r in refs:
-        keys = [("story", r.story)] if r.story else []
+        keys: list[tuple[str, object]] = [("story", r.story)] if r.story else []
         keys.append(("title", norm(r.title)))
         at = next((index[k] for k in keys if k in index), None)
         if at is None:

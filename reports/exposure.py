@@ -110,7 +110,7 @@ def collection_change(table: WeeklyTable) -> CollectionChange:
         per_outlet[outlet] = per_outlet.get(outlet, 0) + counts
     if not per_outlet:
         return CollectionChange(factor=None)
-    total = sum(per_outlet.values())
+    total = np.sum(np.stack(list(per_outlet.values())), axis=0)
     base_mean = float(total[:-1].mean())
     silent = sorted(o for o, c in per_outlet.items() if c[:-1].sum() > 0 and c[-1] == 0)
     new = sorted(o for o, c in per_outlet.items() if c[:-1].sum() == 0 and c[-1] > 0)

@@ -46,8 +46,10 @@ class Series:
 
     @classmethod
     def empty(cls, kind: str, key: str, n_weeks: int) -> Series:
-        return cls(kind=kind, key=key,
-                   **{f: np.zeros(n_weeks, dtype=float) for f in _FIELDS})
+        articles, pieces, copies, polarity_sum, alarm_sum, tone_n = (
+            np.zeros(n_weeks, dtype=float) for _ in _FIELDS)
+        return cls(kind=kind, key=key, articles=articles, pieces=pieces, copies=copies,
+                   polarity_sum=polarity_sum, alarm_sum=alarm_sum, tone_n=tone_n)
 
     def add(self, week_index: int, values: Iterable[float]) -> None:
         for name, value in zip(_FIELDS, values, strict=True):

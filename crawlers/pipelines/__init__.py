@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
+from crawlers.spiders.base import OutletSpiderBase
 from pipeline.ingest import Discard
 
 ORDER = (
@@ -42,6 +43,14 @@ class StepPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
+
+    @property
+    def spider(self) -> OutletSpiderBase:
+        """The outlet spider the items come from (these pipelines serve no other)."""
+        spider = self.crawler.spider
+        if not isinstance(spider, OutletSpiderBase):
+            raise TypeError(f"the steppewatch pipelines need an outlet spider, not {spider!r}")
+        return spider
 
     def count(self, name: str) -> None:
         self.stats.inc_value(f"steppewatch/{name}")

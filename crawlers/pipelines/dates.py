@@ -12,7 +12,7 @@ from pipeline.ingest import Discard, steps
 class DatePipeline(StepPipeline):
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        spider = self.crawler.spider
+        spider = self.spider
         try:
             steps.date(item, self.count, spider.ctx.in_range)
         except Discard as discard:

@@ -18,7 +18,7 @@ class DedupPipeline(StepPipeline):
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         try:
-            steps.dedup(item, self.crawler.spider.ctx)
+            steps.dedup(item, self.spider.ctx)
         except Discard as discard:
             raise self.dropped(discard) from None
         return item

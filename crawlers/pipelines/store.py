@@ -11,7 +11,7 @@ from pipeline.ingest import steps
 class StorePipeline(StepPipeline):
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        ctx = self.crawler.spider.ctx
+        ctx = self.spider.ctx
         kind = steps.store(item, ctx)
         self.stats.inc_value(f"steppewatch/stored/{kind}")
         ctx.emit({"event": "stored", "outlet": item.outlet_id, "kind": kind})

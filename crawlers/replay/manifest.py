@@ -40,8 +40,8 @@ def entries(base: str, *, faults: bool = False) -> list[dict[str, Any]]:
             endpoints["archive"] = [_ep(root + "/news?page={page}", lang="ru", paging="page",
                                         link_selector=RUBEZH_SELECTOR, max_pages=10)]
         if o.telegram_channel:
-            lang = o.languages[0] if len(o.languages) == 1 else None
-            endpoints["telegram"] = [_ep(f"{root}/s/{o.telegram_channel}", lang=lang)]
+            tg_lang = o.languages[0] if len(o.languages) == 1 else None
+            endpoints["telegram"] = [_ep(f"{root}/s/{o.telegram_channel}", lang=tg_lang)]
         entry: dict[str, Any] = {
             "id": o.id, "name": o.name, "country": o.country, "languages": o.languages,
             "group": o.group, "homepage": root + "/", "endpoints": endpoints,

@@ -23,6 +23,12 @@ class Reply:
     stream: Callable[[], Iterator[bytes]] | None = None
     stream_length: int = 0
 
+    def chunks(self) -> Iterator[bytes]:
+        """The streamed body (a reply with ``stream`` set)."""
+        if self.stream is None:
+            raise ValueError("not a streamed reply")
+        return self.stream()
+
 
 def html(text: str, *, status: int = 200, charset: str = "utf-8",
          last_modified: datetime | None = None) -> Reply:

@@ -130,7 +130,7 @@ class _Handler(BaseHTTPRequestHandler):
         if head:
             return reply.status
         try:
-            for chunk in reply.stream():
+            for chunk in reply.chunks():
                 if self.replay._stopping.is_set():
                     break
                 self.wfile.write(chunk)

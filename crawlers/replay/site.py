@@ -113,12 +113,12 @@ class Site:
                 if rest == monthly(m, lang):
                     mine = [p for p in pieces if f"{p.published:%Y-%m}" == m
                             and (lang is None or p.lang == lang)]
-                    entries = [(path, p) for p in mine for path in (p.path, *p.aliases)]
+                    news = [(path, p) for p in mine for path in (p.path, *p.aliases)]
                     name = o.name.split(" (")[0]
-                    return xml(sitemaps.news(entries, base, publication=name),
+                    return xml(sitemaps.news(news, base, publication=name),
                                last_modified=_newest(mine))
         if rest in ("/sitemaps/pages.xml", "/sitemap-tags.xml"):
-            static = [(f"{pre}/{x}", None) for x in ("about", "contacts", "ads", "tag/army")]
+            static: list[tuple[str, datetime | None]] = [(f"{pre}/{x}", None) for x in ("about", "contacts", "ads", "tag/army")]
             return xml(sitemaps.plain(static, base))
         return None
 

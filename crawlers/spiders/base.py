@@ -36,17 +36,19 @@ class OutletSpiderBase(scrapy.Spider):
     """One outlet, all its endpoints. ``outlet`` comes from the registry entry."""
 
     name = "outlet"
-    outlet: ClassVar[OutletSpec | None] = None
+    # The registry entry: passed to the constructor, or a class attribute of the per-outlet
+    # subclasses that ``scrapy crawl`` starts (crawlers.spiders.registered).
+    outlet: OutletSpec
     max_articles_per_endpoint: ClassVar[int] = 500
 
     def __init__(self, *args: Any, outlet: OutletSpec | None = None,
                  context: CrawlContext | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if outlet is not None:
-            self.outlet = outlet
-        if self.outlet is None:
+        spec = outlet if outlet is not None else getattr(type(self), "outlet", None)
+        if spec is None:
             raise ValueError("an outlet spider needs an outlet (a registry entry)")
-        self.name = self.outlet.id
+        self.outlet = spec
+        self.name = spec.id
         self.context: CrawlContext | None = context
         self.errors: list[dict[str, Any]] = []
         self.listings_ok = 0
@@ -87,8 +89,14 @@ class OutletSpiderBase(scrapy.Spider):
 
     def listing_failed(self, failure: Failure) -> Iterator[Request]:
         """Errback of listing requests: record, then try the fallbacks of that kind once."""
-        endpoint: Endpoint = failure.request.cb_kwargs["endpoint"]
-        page = failure.request.cb_kwargs.get("page") or 1
+        # Scrapy sets ``request`` on the failures it hands to errbacks (Failure does not
+        # declare it).
+        request: Request | None = getattr(failure, "request", None)
+        if request is None:
+            self.record_failure(failure)
+            return
+        endpoint: Endpoint = request.cb_kwargs["endpoint"]
+        page = request.cb_kwargs.get("page") or 1
         if page > 1 and isinstance(failure.value, HttpError) \
                 and failure.value.response.status == 404:
             self.stat("archive/end_of_pages")  # paged past the last archive page
@@ -140,11 +148,12 @@ class OutletSpiderBase(scrapy.Spider):
         self.stat("fetched")
         if not isinstance(response, TextResponse):
             self.record_error(response.url, "not_html",
-                              f"content type {response.headers.get('Content-Type', b'').decode()}")
+                              f"content type {header_text(response, 'Content-Type', 'utf-8')}")
             return
-        response = self.decoded(response)
-        if response is None:
+        decoded = self.decoded(response)
+        if decoded is None:
             return
+        response = decoded
         html = response.text
         zone = outlet_zone(self.outlet)
         extracted = extract_article(html, zone=zone)
@@ -183,8 +192,7 @@ class OutletSpiderBase(scrapy.Spider):
         """Settle the encoding of a page or feed between the server's charset and the
         document's own declaration; None (after recording ``bad_encoding``) when no
         candidate yields readable Cyrillic."""
-        header = http_content_type_encoding(
-            response.headers.get("Content-Type", b"").decode("latin-1"))
+        header = http_content_type_encoding(header_text(response, "Content-Type"))
         choice = choose_encoding(response.body, header=header, declared=declared,
                                  current=current)
         if choice.garbage:
@@ -232,3 +240,10 @@ class OutletSpiderBase(scrapy.Spider):
         cb_kwargs = {"endpoint": endpoint, **kwargs.pop("cb_kwargs", {})}
         return Request(url, callback=callback, errback=self.listing_failed, cb_kwargs=cb_kwargs,
                        dont_filter=True, **kwargs)
+
+
+def header_text(response: Response, name: str, encoding: str = "latin-1") -> str:
+    """A response header as text; "" when it is missing or present without a value
+    (Scrapy's ``Headers.get`` gives None then, even with a default)."""
+    value = response.headers.get(name)
+    return value.decode(encoding) if value is not None else ""

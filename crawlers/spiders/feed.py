@@ -15,7 +15,7 @@ from w3lib.html import remove_tags
 from crawlers.dates import parse_date
 from crawlers.items import Listing
 from crawlers.registry import Endpoint
-from crawlers.spiders.base import OutletSpiderBase
+from crawlers.spiders.base import OutletSpiderBase, header_text
 from crawlers.state import Validators, load_validators, save_validators
 
 
@@ -34,7 +34,7 @@ class FeedSpider(OutletSpiderBase):
             save_validators(self.ctx.engine, url=endpoint.url, outlet_id=self.outlet.id,
                             status=304, validators=Validators())
             return
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = header_text(response, "Content-Type")
         header = http_content_type_encoding(content_type)
         choice = self.choose_encoding(response, declared=_declared(response.body),
                                       current=header)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import parsel
 from scrapy.http import Request, Response, TextResponse
 from scrapy.selector import Selector
 
@@ -73,7 +74,7 @@ class TelegramSpider(OutletSpiderBase):
             else:  # older posts are wanted past the deepest page: not complete
                 self.stat("incomplete/telegram_depth")
 
-    def _post(self, response: Response, endpoint: Endpoint, post: Selector) -> ArticleItem | None:
+    def _post(self, response: Response, endpoint: Endpoint, post: parsel.Selector) -> ArticleItem | None:
         data_post = post.attrib["data-post"]
         post_id = data_post.rsplit("/", 1)[-1]
         link = post.css("a.tgme_widget_message_date::attr(href)").get() \
@@ -92,7 +93,7 @@ class TelegramSpider(OutletSpiderBase):
             extra={"post_id": post_id, "views": views, "channel": data_post.rsplit("/", 1)[0]})
 
 
-def _text(node: Selector) -> str:
+def _text(node: parsel.Selector) -> str:
     """The post's text with its line breaks (``<br>``) kept."""
     html = re.sub(r"<br\s*/?>", "\n", node.get())
     parts = Selector(text=html).css("::text").getall()

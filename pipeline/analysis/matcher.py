@@ -192,7 +192,7 @@ class Matcher:
             found[i] = self._lookup(words[i])
         raw: list[Hit] = []
         for i in compress(range(len(words)), found):
-            for pattern in found[i]:
+            for pattern in found[i] or ():  # never None here: compress kept the found ones
                 last = self._extends(pattern, i, words, parts, ends, text)
                 if last is None:
                     continue

@@ -82,17 +82,18 @@ def _with_progress(app: AppContext, outlets: list[OutletSpec], start: datetime, 
         stored = dict.fromkeys(tasks, 0)
 
         def on_event(event: CrawlEvent) -> None:
-            task = tasks.get(event.outlet or "")
-            if task is None:
+            oid = event.outlet
+            task = tasks.get(oid) if oid is not None else None
+            if oid is None or task is None:
                 return
             if event.kind == "started":
                 bar.update(task, state="crawling")
             elif event.kind == "stored":
-                stored[event.outlet] += 1
-                bar.update(task, state=f"{stored[event.outlet]} stored")
+                stored[oid] += 1
+                bar.update(task, state=f"{stored[oid]} stored")
             elif event.kind == "finished":
                 bar.update(task, total=1, completed=1,
-                           state=f"{event.data.get('status')}: {stored[event.outlet]} stored, "
+                           state=f"{event.data.get('status')}: {stored[oid]} stored, "
                                  f"{event.data.get('errors', 0)} errors")
 
         return crawl(app.settings, outlets, start, end, run_key=run_key, progress=on_event)

@@ -156,7 +156,7 @@ def dense_features(toks: Sequence[Tok], start: int, end: int) -> np.ndarray:
     vecs = [None if t.pos == "PUNCT" else _vec(t) for t in toks]
 
     def mean(keep: Iterable[int]) -> np.ndarray:
-        vs = [vecs[i] for i in keep if vecs[i] is not None]
+        vs = [v for i in keep if (v := vecs[i]) is not None]
         return np.mean(vs, axis=0) if vs else zero
 
     n = len(toks)

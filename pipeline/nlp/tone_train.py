@@ -339,6 +339,8 @@ def main(argv: list[str] | None = None) -> None:
     # other folds' out-of-fold predictions), so tests can check a held-out floor on real rows.
     tr, te = folds[0]
     rest_off = choose_offsets(oof[tr], y[tr], classes)
+    if fold0 is None:
+        raise SystemExit("cross-validation gave no folds: nothing to export")
     fold_model, fold_nets = fold0
     a.fold0_dir.mkdir(parents=True, exist_ok=True)
     fold0_path = a.fold0_dir / "tone_target_fold0.json.gz"
@@ -347,7 +349,7 @@ def main(argv: list[str] | None = None) -> None:
                   [export_seq(net) for net in fold_nets])
     (a.fold0_dir / "tone_fold0_ids.txt").write_text(
         "\n".join(sorted(rows[i]["id"] for i in te)) + "\n", encoding="utf-8")
-    if fold_nets:  # the numpy port must agree with PyTorch
+    if fold_nets and data is not None:  # the numpy port must agree with PyTorch
         m = tt.load_target_model(fold0_path)
         gap = max(float(np.abs(tt.seq_probs(p, *seq[i])
                                - predict_seq(net, data, np.array([i]))[0]).max())
@@ -374,7 +376,7 @@ def main(argv: list[str] | None = None) -> None:
     export_target(full, offsets, a.out_dir / "tone_target.json.gz", meta,
                   [export_seq(net) for net in full_nets])
     p_full = predict_proba(full, sparse, dense)
-    if full_nets:
+    if full_nets and data is not None:
         p_full = (2 * p_full + predict_seqs(full_nets, data, everyone)) / 3
     print("full-dev (train = test, optimistic) macro-F1(pos,neg):",
           round(macro_pn(y, classes[(p_full + offsets).argmax(1)]), 4))

@@ -145,7 +145,7 @@ def save_outlets(session: Session, outlets: Iterable[OutletRecord]) -> int:
     rows = [{"id": o.id, "name": o.name, "country": o.country, "languages": list(o.languages),
              "outlet_group": o.group, "homepage": o.homepage, "endpoints": o.endpoints,
              "active": o.active, "updated_at": now} for o in outlets]
-    upsert(session, Outlet.__table__, rows, key=["id"],
+    upsert(session, Outlet, rows, key=["id"],
            update=["name", "country", "languages", "outlet_group", "homepage", "endpoints",
                    "active", "updated_at"])
     return len(rows)

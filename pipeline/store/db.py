@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -36,7 +37,7 @@ def make_engine(url: str, *, read_only: bool = False, echo: bool = False) -> Eng
             return _sqlite_engine(parsed, read_only=read_only, echo=echo)
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        connect_args = {"connect_timeout": 10}
+        connect_args: dict[str, Any] = {"connect_timeout": 10}
         if read_only:
             connect_args["options"] = "-c default_transaction_read_only=on"
         return create_engine(parsed, echo=echo, pool_pre_ping=True, connect_args=connect_args)

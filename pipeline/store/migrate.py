@@ -45,7 +45,10 @@ def upgrade(engine: Engine, revision: str = "head") -> MigrationStatus:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except SQLAlchemyError as exc:
-        raise StoreError(f"migration failed: {exc.__class__.__name__}: {exc.orig or exc}") from exc
+        # DBAPI errors carry the driver's own error in ``orig``; other SQLAlchemy errors
+        # (an invalid request, a compile error) have no such attribute.
+        cause = getattr(exc, "orig", None) or exc
+        raise StoreError(f"migration failed: {exc.__class__.__name__}: {cause}") from exc
     return status(engine)
 
 

@@ -16,8 +16,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session
 
 
-def _table(model: type[DeclarativeBase] | Table) -> Table:
-    return model if isinstance(model, Table) else model.__table__  # type: ignore[return-value]
+def table_of(model: type[DeclarativeBase] | Table) -> Table:
+    """The table of a mapped class (declarative types ``__table__`` as any FromClause)."""
+    if isinstance(model, Table):
+        return model
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 def upsert(
@@ -39,9 +45,9 @@ def upsert(
     """
     if not rows:
         return []
-    table = _table(model)
+    table = table_of(model)
     update = list(update)
-    dialect = conn.bind.dialect.name if isinstance(conn, Session) else conn.dialect.name
+    dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
     ins_mod = {"sqlite": sqlite, "postgresql": postgresql}.get(dialect)
     if ins_mod is None:
         raise ValueError(f"upsert is not supported on {dialect}")
@@ -74,5 +80,5 @@ def upsert(
 
 def key_filter(model: type[DeclarativeBase] | Table, key: Mapping[str, Any]):
     """A WHERE clause matching one natural key."""
-    table = _table(model)
+    table = table_of(model)
     return and_(*[table.c[k] == v for k, v in key.items()])

@@ -51,7 +51,7 @@ class SourceRow:
 
 def is_imported(endpoints: dict[str, Any] | None) -> bool:
     """An outlet created by ``steppewatch import`` (it has no crawl endpoints)."""
-    return bool(endpoints) and set(endpoints) == {"imported"}
+    return endpoints is not None and set(endpoints) == {"imported"}
 
 
 def load_sources(engine: Engine) -> list[SourceRow]:

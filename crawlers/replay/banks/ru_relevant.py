@@ -12,7 +12,20 @@ in ``TONE``.
 
 from __future__ import annotations
 
-PARTNERS: dict[str, dict[str, dict[str, list[str]] | list[str]]] = {
+from typing import TypedDict
+
+
+class PartnerBank(TypedDict):
+    """One partner's sentences (see above)."""
+
+    titles: dict[str, list[str]]
+    ledes: dict[str, list[str]]
+    body: list[str]
+    quotes: list[str]
+    background: list[str]
+
+
+PARTNERS: dict[str, PartnerBank] = {
     "TUR": {
         "titles": {
             "neutral": [

@@ -4,6 +4,7 @@ different place, as the real sites they imitate do, and wraps the body in boiler
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from crawlers.replay.corpus import Corpus, Piece
 from crawlers.replay.outlets import BY_ID, OutletDef
@@ -132,7 +133,7 @@ def _rubezh(corpus: Corpus, p: Piece, o: OutletDef, base: str) -> str:
 
 def _efir(corpus: Corpus, p: Piece, o: OutletDef, base: str) -> str:
     shown = p.shown_date
-    data = {"@context": "https://schema.org", "@type": "ReportageNewsArticle",
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "ReportageNewsArticle",
             "headline": p.title, "url": base + p.path, "inLanguage": "ru"}
     if shown:
         data["datePublished"] = shown.isoformat()
