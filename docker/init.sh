@@ -9,8 +9,8 @@ airflow db migrate
 echo "steppewatch-init: project database"
 steppewatch db upgrade
 
-echo "steppewatch-init: pool steppewatch_crawl (${STEPPEWATCH_CRAWL_SLOTS:-4} slots)"
-airflow pools set steppewatch_crawl "${STEPPEWATCH_CRAWL_SLOTS:-4}" \
+echo "steppewatch-init: pool steppewatch_crawl (${CRAWL_POOL_SLOTS:-4} slots)"
+airflow pools set steppewatch_crawl "${CRAWL_POOL_SLOTS:-4}" \
     "outlets crawled at once by steppewatch_crawl"
 
 # The simple auth manager reads {"user": "password"}; without the file it would invent a
