@@ -1,7 +1,8 @@
 """``[core] hostname_callable`` for two Celery workers on one machine: each worker's task
-instances report the name in ``STEPPEWATCH_TEST_HOSTNAME`` (as two hosts would report their
+instances report the name in ``TEST_WORKER_HOSTNAME`` (as two hosts would report their
 own), so a test can tell which worker ran a task. Not for production: there every host has
-its own name and Airflow's default (the FQDN) is right."""
+its own name and Airflow's default (the FQDN) is right. (Not a STEPPEWATCH_* variable:
+the project refuses settings it does not know.)"""
 
 from __future__ import annotations
 
@@ -10,4 +11,4 @@ import socket
 
 
 def from_env() -> str:
-    return os.environ.get("STEPPEWATCH_TEST_HOSTNAME") or socket.getfqdn()
+    return os.environ.get("TEST_WORKER_HOSTNAME") or socket.getfqdn()
