@@ -19,6 +19,7 @@ import json
 import os
 import secrets
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -170,6 +171,8 @@ def test_celery_two_workers(tmp_path, postgres: TempPostgres, redis: RedisServer
     (home / "auth").mkdir(parents=True)
     # The reference: a plain `steppewatch crawl` of the same days into its own database.
     local = _start_local_crawl(tmp_path / "local", replay.url)
+    connections = _ConnectionPeak(postgres.port)
+    connections.start()
     try:
         # airflow-init's own script: both databases migrated, the pool, the password file.
         init = subprocess.run(["sh", str(ROOT / "docker/init.sh")], cwd=home,
@@ -229,6 +232,7 @@ def test_celery_two_workers(tmp_path, postgres: TempPostgres, redis: RedisServer
             analysed = conn.execute(
                 "SELECT count(DISTINCT article_id) FROM analyses").fetchone()[0]
     finally:
+        connections.stopped.set()
         airflow.stop()
         if local.poll() is None:
             local.kill()
@@ -260,7 +264,28 @@ def test_celery_two_workers(tmp_path, postgres: TempPostgres, redis: RedisServer
     assert len(notices) == 1, subjects
     assert "Task plan" in notices[0] and "FAILED" in notices[0].upper(), notices
     _report(tis, len(urls), time.monotonic() - started)
+    print(f"peak PostgreSQL connections: {connections.peak}")
     print(f"killed {victim} during crawl {killed}; tries (try, state, host): {tries}")
+
+
+class _ConnectionPeak(threading.Thread):
+    """Samples pg_stat_activity twice a second: the peak client connections per database."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(daemon=True)
+        self.dsn = f"host=127.0.0.1 port={port} user=postgres dbname=postgres"
+        self.peak: dict[str, int] = {}
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            while not self.stopped.wait(0.5):
+                rows = conn.execute("SELECT datname, count(*) FROM pg_stat_activity WHERE "
+                                    "backend_type = 'client backend' AND pid <> "
+                                    "pg_backend_pid() GROUP BY datname").fetchall()
+                total = sum(n for _, n in rows)
+                for name, n in [*rows, ("all", total)]:
+                    self.peak[name] = max(self.peak.get(name, 0), n)
 
 
 def _start_worker(airflow: Airflow, name: str) -> subprocess.Popen:
