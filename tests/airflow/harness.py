@@ -8,6 +8,7 @@ pytest in it so that it can also be used from a shell while debugging.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.util
 import json
@@ -98,6 +99,10 @@ class Airflow:
         with ThreadPoolExecutor(len(commands)) as pool:
             for future in [pool.submit(self.cli, *c, timeout=timeout) for c in commands]:
                 future.result()
+
+    def __post_init__(self) -> None:
+        # Should the test process end without reaching its finally blocks' stop().
+        atexit.register(self.stop)
 
     def start(self, *args: str, name: str | None = None,
               extra: Mapping[str, str] = ()) -> subprocess.Popen:
@@ -234,6 +239,7 @@ class RedisServer:
             raise RedisUnavailable("redis-server not found: install the Debian package "
                                    "redis-server (make test does it when run as root)")
         self.root.mkdir(parents=True, exist_ok=True)
+        atexit.register(self.stop)
         self.proc = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", str(self.root), "--daemonize", "no",

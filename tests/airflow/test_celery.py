@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import subprocess
 import threading
 import time
@@ -168,7 +169,6 @@ def test_celery_two_workers(tmp_path, postgres: TempPostgres, redis: RedisServer
     project = worker_env["STEPPEWATCH_DATABASE_URL"].replace("+psycopg", "")
 
     airflow = Airflow.create(home, {**worker_env, **FAST})
-    (home / "auth").mkdir(parents=True)
     # The reference: a plain `steppewatch crawl` of the same days into its own database.
     local = _start_local_crawl(tmp_path / "local", replay.url)
     connections = _ConnectionPeak(postgres.port)
@@ -216,7 +216,10 @@ def test_celery_two_workers(tmp_path, postgres: TempPostgres, redis: RedisServer
             lambda rows: len(rows) == 2 and all(r[1] in ("success", "failed") for r in rows),
             timeout=300, procs=procs, what="the digest and the failing run")
         assert [r[1] for r in finished] == ["success", "failed"], finished
-        time.sleep(5)  # a second notice, if any, would come now
+        # The notice is mailed by the failure callback on the worker, which may end after
+        # the scheduler has failed the run; a second notice, if any, would come soon after.
+        _wait_for(lambda: any("Run ID failing" in m["Subject"] for m in smtp.messages), 60)
+        time.sleep(5)
         local_urls = _finish_local_crawl(local, tmp_path / "local")
         with psycopg.connect(metadata) as conn:
             tis = conn.execute(
@@ -235,7 +238,8 @@ def test_celery_two_workers(tmp_path, postgres: TempPostgres, redis: RedisServer
         connections.stopped.set()
         airflow.stop()
         if local.poll() is None:
-            local.kill()
+            os.killpg(local.pid, signal.SIGKILL)
+            local.wait(timeout=10)
 
     # tasks ran on both workers, through Redis
     crawls = [t for t in tis if t[0] == "steppewatch_crawl" and t[1] == "crawl"
@@ -263,6 +267,8 @@ def test_celery_two_workers(tmp_path, postgres: TempPostgres, redis: RedisServer
     notices = [m["Subject"] for m in smtp.messages if "Run ID failing" in m["Subject"]]
     assert len(notices) == 1, subjects
     assert "Task plan" in notices[0] and "FAILED" in notices[0].upper(), notices
+    plan_tries = sorted((t[4], t[5]) for t in tis if t[2] == "failing" and t[1] == "plan")
+    assert [n for n, _ in plan_tries] == [1, 2, 3] and plan_tries[-1][1] == "failed", plan_tries
     _report(tis, len(urls), time.monotonic() - started)
     print(f"peak PostgreSQL connections: {connections.peak}")
     print(f"killed {victim} during crawl {killed}; tries (try, state, host): {tries}")
@@ -339,6 +345,12 @@ def _wait(dsn: str, sql: str, done, *, timeout: float, procs, what: str) -> list
             return rows
         time.sleep(1)
     raise AssertionError(f"{what} did not finish within {timeout} s: {rows}")
+
+
+def _wait_for(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.5)
 
 
 def _wait_process_settled(metadata: str, procs) -> None:
