@@ -260,6 +260,12 @@ class RedisServer:
         self.stop()
         raise RedisUnavailable(f"redis-server did not answer on port {self.port}")
 
+    def command(self, *args: str) -> bytes:
+        """One command in Redis's inline protocol; the raw reply line."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+            s.sendall(" ".join(args).encode() + b"\r\n")
+            return s.recv(4096).split(b"\r\n")[0]
+
     def stop(self) -> None:
         if self.proc is not None:
             _signal_group(self.proc, signal.SIGTERM)

@@ -221,6 +221,9 @@ def test_celery_two_workers(tmp_path, postgres: TempPostgres, redis: RedisServer
         _wait_for(lambda: any("Run ID failing" in m["Subject"] for m in smtp.messages), 60)
         time.sleep(5)
         local_urls = _finish_local_crawl(local, tmp_path / "local")
+        # Everything has run: what Redis still holds unacknowledged went down with the
+        # killed worker and waits for the visibility timeout (reported, for the README).
+        unacked = redis.command("HLEN", "unacked")
         with psycopg.connect(metadata) as conn:
             tis = conn.execute(
                 "SELECT dag_id, task_id, run_id, map_index, try_number, state, hostname, "
@@ -270,8 +273,11 @@ def test_celery_two_workers(tmp_path, postgres: TempPostgres, redis: RedisServer
     plan_tries = sorted((t[4], t[5]) for t in tis if t[2] == "failing" and t[1] == "plan")
     assert [n for n, _ in plan_tries] == [1, 2, 3] and plan_tries[-1][1] == "failed", plan_tries
     _report(tis, len(urls), time.monotonic() - started)
-    print(f"peak PostgreSQL connections: {connections.peak}")
+    print(f"peak PostgreSQL connections: {connections.peak}; unacked in Redis: {unacked!r}")
     print(f"killed {victim} during crawl {killed}; tries (try, state, host): {tries}")
+    lost = sorted((t[1], t[2], t[3], t[4]) for t in tis
+                  if t[6] == victim and t[5] == "failed" and t[2] != "failing")
+    print(f"tries failed on {victim} (task, run, map index, try): {lost}")
 
 
 class _ConnectionPeak(threading.Thread):

@@ -66,6 +66,12 @@ def test_workers_scale_and_share_one_image(config: dict) -> None:
     # `--scale airflow-worker=N` needs neither a fixed name nor a published port.
     assert "container_name" not in worker and not worker.get("ports")
     assert worker["command"][:3] == ["airflow", "celery", "worker"]
+    # Running crawls get time to end on `docker compose stop` before SIGKILL.
+    assert worker["stop_grace_period"] == "5m0s"
+    # The project refuses STEPPEWATCH_* settings it does not know (its init would fail).
+    init_env = services["airflow-init"]["environment"]
+    assert not [k for k in init_env if k.startswith("STEPPEWATCH_")
+                and k not in worker["environment"]]
     airflow = [s for n, s in services.items() if n.startswith("airflow-")]
     assert len({s["image"] for s in airflow}) == 1
     env = worker["environment"]
