@@ -41,7 +41,13 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM)  ## install Debian's Chromium for the browser tests (needs root)
 
-test: $(STAMP)-test+dev $(CHROMIUM)  ## run the test suite (starts its own PostgreSQL server)
+# The Celery scale-out test runs Debian's Redis as the broker, as docker-compose.yml does.
+REDIS := /usr/bin/redis-server
+$(REDIS):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	else echo "redis-server is missing: run 'sudo apt-get install redis-server' (the Celery test needs it)"; exit 1; fi
+
+test: $(STAMP)-test+dev $(CHROMIUM) $(REDIS)  ## run the test suite (starts its own PostgreSQL and Redis servers)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)-test+dev  ## run the benchmarks in bench/ and print a table

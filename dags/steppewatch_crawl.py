@@ -31,6 +31,8 @@ from pipeline import tasks
 ARTICLES = Asset(name="steppewatch_articles", uri="steppewatch://articles")
 CRAWL_POOL = "steppewatch_crawl"
 RECIPIENTS = tasks.failure_recipients()
+# Empty unless set (tests shorten it): `[steppewatch] retry_delay_seconds` for every task.
+RETRY_DELAY = conf.get("steppewatch", "retry_delay_seconds", fallback="")
 # Read at parse time from Airflow's own config, not a Variable: no database hit per parse.
 SCHEDULE = conf.get("steppewatch", "crawl_schedule", fallback="0 * * * *")
 REPLAY_URL = "{{ var.value.get('steppewatch_replay_url', '') }}"
@@ -48,7 +50,7 @@ ONLY_OUTLETS = "{{ var.value.get('steppewatch_outlets', '') }}"
     tags=["steppewatch", "crawl"],
     default_args={
         "retries": 2,
-        "retry_delay": timedelta(minutes=5),
+        "retry_delay": tasks.retry_delay(RETRY_DELAY, timedelta(minutes=5)),
         "retry_exponential_backoff": 2.0,
         "execution_timeout": timedelta(hours=2),
         "on_failure_callback": [SmtpNotifier(to=RECIPIENTS)] if RECIPIENTS else [],

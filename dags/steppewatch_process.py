@@ -15,12 +15,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Asset, conf, dag, task
 
 from pipeline import tasks
 
 ARTICLES = Asset(name="steppewatch_articles", uri="steppewatch://articles")
 RECIPIENTS = tasks.failure_recipients()
+# Empty unless set (tests shorten it): `[steppewatch] retry_delay_seconds` for every task.
+RETRY_DELAY = conf.get("steppewatch", "retry_delay_seconds", fallback="")
 
 
 @dag(
@@ -32,7 +34,7 @@ RECIPIENTS = tasks.failure_recipients()
     tags=["steppewatch", "analysis"],
     default_args={
         "retries": 2,
-        "retry_delay": timedelta(minutes=2),
+        "retry_delay": tasks.retry_delay(RETRY_DELAY, timedelta(minutes=2)),
         "execution_timeout": timedelta(hours=3),
         "on_failure_callback": [SmtpNotifier(to=RECIPIENTS)] if RECIPIENTS else [],
     },

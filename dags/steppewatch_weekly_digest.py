@@ -17,13 +17,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
-from airflow.sdk import CronTriggerTimetable, dag, task
+from airflow.sdk import CronTriggerTimetable, conf, dag, task
 
 from pipeline import tasks
 
 SMTP_CONN_ID = "smtp_default"
 TIMEZONE = "Asia/Almaty"  # the analysts' morning; weeks themselves use settings.timezone
 RECIPIENTS = tasks.failure_recipients()
+# Empty unless set (tests shorten it): `[steppewatch] retry_delay_seconds` for every task.
+RETRY_DELAY = conf.get("steppewatch", "retry_delay_seconds", fallback="")
 
 
 @dag(
@@ -37,7 +39,7 @@ RECIPIENTS = tasks.failure_recipients()
     tags=["steppewatch", "digest"],
     default_args={
         "retries": 3,
-        "retry_delay": timedelta(minutes=10),
+        "retry_delay": tasks.retry_delay(RETRY_DELAY, timedelta(minutes=10)),
         "execution_timeout": timedelta(hours=1),
         "on_failure_callback": [SmtpNotifier(to=RECIPIENTS)] if RECIPIENTS else [],
     },

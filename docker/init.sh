@@ -9,8 +9,8 @@ airflow db migrate
 echo "steppewatch-init: project database"
 steppewatch db upgrade
 
-echo "steppewatch-init: pool steppewatch_crawl (${STEPPEWATCH_CRAWL_SLOTS:-4} slots)"
-airflow pools set steppewatch_crawl "${STEPPEWATCH_CRAWL_SLOTS:-4}" \
+echo "steppewatch-init: pool steppewatch_crawl (${CRAWL_POOL_SLOTS:-4} slots)"
+airflow pools set steppewatch_crawl "${CRAWL_POOL_SLOTS:-4}" \
     "outlets crawled at once by steppewatch_crawl"
 
 # The simple auth manager reads {"user": "password"}; without the file it would invent a
@@ -18,5 +18,5 @@ airflow pools set steppewatch_crawl "${STEPPEWATCH_CRAWL_SLOTS:-4}" \
 : "${AIRFLOW_ADMIN_PASSWORD:?set AIRFLOW_ADMIN_PASSWORD in .env}"
 umask 077
 python -c 'import json, os, sys; json.dump({os.environ.get("AIRFLOW_ADMIN_USER", "admin"): os.environ["AIRFLOW_ADMIN_PASSWORD"]}, sys.stdout)' \
-    > /opt/airflow/auth/passwords.json
+    > "${AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE:-/opt/airflow/auth/passwords.json}"
 echo "steppewatch-init: done"

@@ -15,7 +15,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -210,6 +210,12 @@ def weekly_digest(interval_end: datetime | None, *, smtp_conn_id: str | None = N
                         f"{delivered.message_id}); check the mailboxes, then "
                         "`steppewatch digest --resend` if it did not arrive")
     return result
+
+
+def retry_delay(seconds: str, default: timedelta) -> timedelta:
+    """A task's wait before a retry: ``default`` unless ``seconds`` (Airflow's
+    ``[steppewatch] retry_delay_seconds``, empty when unset) says otherwise."""
+    return timedelta(seconds=float(seconds)) if seconds.strip() else default
 
 
 def failure_recipients(settings: Settings | None = None) -> list[str]:

