@@ -5,10 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip
 
-.PHONY: setup test bench lint clean help browser demo run realweb
+.PHONY: setup test test-fast bench lint clean help browser demo run realweb
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ $(REDIS):
 
 test: $(STAMP)-test+dev $(CHROMIUM) $(REDIS)  ## run the test suite (starts its own PostgreSQL and Redis servers)
 	$(BIN)/python -m pytest
+
+# The inner loop: no browser, no Airflow, no PostgreSQL, nothing marked slow (about a minute).
+test-fast: $(STAMP)-test+dev  ## quick tests for the inner loop (make test runs everything)
+	$(BIN)/python -m pytest -q -m "not slow and not postgres" --ignore=tests/airflow \
+		--ignore=tests/reports/test_browser.py --ignore=tests/dashboard/test_browser.py
 
 bench: $(STAMP)-test+dev  ## run the benchmarks in bench/ and print a table
 	$(BIN)/python bench/run.py

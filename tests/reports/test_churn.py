@@ -9,12 +9,15 @@ allows with ~40 tests a week once the band of "no change" widens with the collec
 still found.
 """
 
+import pytest
+
 from reports.exposure import collection_change
 from tests.reports.churn import BASELINE, WEEKS, quiet_weeks, rise_found, stream, table_for
 
 STREAMS = 60
 
 
+@pytest.mark.slow
 def test_churn_alone_raises_no_volume_shift():
     # Measured 0.97 here (0.954 and 0.948 on 200 streams of two other seeds); 0.90 before the
     # band of "no change" widened with the collection change (reports.shifts).
@@ -23,6 +26,7 @@ def test_churn_alone_raises_no_volume_shift():
     assert quiet_weeks(31, STREAMS, adjust=False) <= 0.4
 
 
+@pytest.mark.slow
 def test_a_planted_rise_is_still_found_through_churn():
     # Measured 0.93 here (0.91 and 0.905 on 200 streams of two other seeds).
     assert rise_found(32, STREAMS) >= 0.90
