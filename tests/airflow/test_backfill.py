@@ -18,8 +18,14 @@ import pytest
 from crawlers.replay import ReplayServer, ground_truth
 from crawlers.urls import canonical_url
 from pipeline.store.tempgres import PostgresUnavailable, TempPostgres
-from tests.airflow.fixtures import IN_CI, replay, require_airflow  # noqa: F401 (fixtures)
-from tests.airflow.harness import TEST_OUTLETS, Airflow, free_port, wait_http
+from tests.airflow.harness import (
+    IN_CI,
+    TEST_OUTLETS,
+    Airflow,
+    free_port,
+    require_airflow,
+    wait_http,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(900)]
 
@@ -45,7 +51,7 @@ def _plain(url: str) -> str:
 
 
 def test_three_day_backfill(tmp_path, postgres: TempPostgres,
-                            replay: ReplayServer) -> None:  # noqa: F811
+                            replay: ReplayServer) -> None:
     require_airflow()
     metadata = _plain(postgres.create_database("airflow_meta"))
     project = postgres.create_database("steppewatch")

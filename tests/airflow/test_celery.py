@@ -31,10 +31,10 @@ import pytest
 
 from crawlers.replay import ReplayServer
 from pipeline.store.tempgres import PostgresUnavailable, TempPostgres
-from tests.airflow.fixtures import IN_CI, replay, require_airflow, smtp  # noqa: F401 (fixtures)
 from tests.airflow.harness import (
     BIN,
     DAGS,
+    IN_CI,
     ROOT,
     TEST_OUTLETS,
     Airflow,
@@ -44,6 +44,7 @@ from tests.airflow.harness import (
     compose_binary,
     compose_environment,
     free_port,
+    require_airflow,
     wait_http,
 )
 
@@ -146,8 +147,8 @@ def _localise(env: dict[str, str], *, pg: int, redis: int, api: int, home: Path,
 
 
 def test_celery_two_workers(tmp_path, sigterm_interrupts: None, postgres: TempPostgres,
-                            redis: RedisServer, replay: ReplayServer,  # noqa: F811
-                            smtp: SmtpCatcher) -> None:  # noqa: F811
+                            redis: RedisServer, replay: ReplayServer,
+                            smtp: SmtpCatcher) -> None:
     require_airflow()
     _require_celery()
     started = time.monotonic()

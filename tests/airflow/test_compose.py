@@ -9,8 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.airflow.fixtures import IN_CI
-from tests.airflow.harness import ROOT, compose_binary
+from tests.airflow.harness import IN_CI, ROOT, compose_binary
 
 COMPOSE = compose_binary()
 SERVICES = {"postgres", "redis", "airflow-init", "airflow-apiserver", "airflow-scheduler",

@@ -9,8 +9,7 @@ import sys
 
 import pytest
 
-from tests.airflow.fixtures import require_airflow
-from tests.airflow.harness import DAGS, base_env
+from tests.airflow.harness import DAGS, base_env, require_airflow
 
 # Runs in a child process: Airflow reads AIRFLOW_HOME and its config once, at import.
 _INSPECT = r"""

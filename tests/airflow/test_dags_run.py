@@ -15,8 +15,7 @@ from crawlers.replay import ReplayServer, ground_truth
 from crawlers.urls import canonical_url
 from pipeline.store.db import make_engine
 from pipeline.store.models import Analysis, Article, CrawlRun, Digest
-from tests.airflow.fixtures import replay, require_airflow, smtp  # noqa: F401 (fixtures)
-from tests.airflow.harness import TEST_OUTLETS, Airflow, SmtpCatcher
+from tests.airflow.harness import TEST_OUTLETS, Airflow, SmtpCatcher, require_airflow
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -27,8 +26,8 @@ INTERVAL = (datetime(2025, 6, 9, 23, tzinfo=UTC), datetime(2025, 6, 10, tzinfo=U
 DIGEST_DATE = "2025-06-16T03:00:00+00:00"
 
 
-def test_crawl_process_digest(tmp_path, replay: ReplayServer,  # noqa: F811
-                              smtp: SmtpCatcher) -> None:  # noqa: F811
+def test_crawl_process_digest(tmp_path, replay: ReplayServer,
+                              smtp: SmtpCatcher) -> None:
     require_airflow()
     project_db = f"sqlite:///{tmp_path / 'steppewatch.db'}"
     airflow = Airflow.create(tmp_path / "airflow", {
