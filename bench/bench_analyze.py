@@ -38,6 +38,32 @@ def _jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def _articles(short: list[tuple[str, str]]) -> list[dict]:
+    """Short texts (title, text) joined into pieces of at least MIN_CHARS: real news articles
+    run to a few thousand characters, so both sides are timed on realistic lengths."""
+    out, title, parts = [], "", []
+    for t, text in short:
+        title, parts = title or t, [*parts, text]
+        if sum(map(len, parts)) >= MIN_CHARS:
+            out.append({"title": title, "text": "\n\n".join(parts)})
+            title, parts = "", []
+    return out
+
+
+def _kazakh(sentences: list[str]) -> list[dict]:
+    """Kazakh pieces of about 2,500 characters (25 sentences each)."""
+    return [{"title": "", "text": " ".join(sentences[start:start + 25])}
+            for start in range(0, len(sentences) - 25, 25)]
+
+
+def _mix(rng: random.Random, relevant: list[dict], negatives: list[dict], n: int) -> list[dict]:
+    k = max(1, round(n * RELEVANT_SHARE))
+    stream = rng.sample(relevant, min(k, len(relevant))) + \
+        [rng.choice(negatives) for _ in range(n - k)]
+    rng.shuffle(stream)
+    return stream
+
+
 def build_stream(n: int = N, seed: int = 7) -> list[dict]:
     from crawlers.replay import build_corpus
 
@@ -46,26 +72,11 @@ def build_stream(n: int = N, seed: int = 7) -> list[dict]:
     relevant = [{"title": p.title, "text": p.text} for p in corpus.pieces if p.relevant]
     relevant += [{"title": "", "text": p.read_text(encoding="utf-8")}
                  for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    # Real news articles run to a few thousand characters; the short sources are joined
-    # into pieces of at least MIN_CHARS so that both sides are timed on realistic lengths.
     short = [(p.title, p.text) for p in corpus.pieces if not p.relevant]
     short += [("", r["text"]) for r in _jsonl(SHARED / "ner_ru_dev.jsonl")]
-    negatives = []
     rng.shuffle(short)
-    title, parts = "", []
-    for t, text in short:
-        title, parts = title or t, [*parts, text]
-        if sum(map(len, parts)) >= MIN_CHARS:
-            negatives.append({"title": title, "text": "\n\n".join(parts)})
-            title, parts = "", []
-    kk = [r["text"] for r in _jsonl(SHARED / "ner_kk_dev.jsonl")]
-    for start in range(0, len(kk) - 25, 25):  # Kazakh pieces of about 2,500 characters
-        negatives.append({"title": "", "text": " ".join(kk[start:start + 25])})
-    k = max(1, round(n * RELEVANT_SHARE))
-    stream = rng.sample(relevant, min(k, len(relevant))) + \
-        [rng.choice(negatives) for _ in range(n - k)]
-    rng.shuffle(stream)
-    return stream
+    negatives = _articles(short) + _kazakh([r["text"] for r in _jsonl(SHARED / "ner_kk_dev.jsonl")])
+    return _mix(rng, relevant, negatives, n)
 
 
 def build_real_stream(n: int = N, seed: int = 11) -> list[dict]:
@@ -73,25 +84,13 @@ def build_real_stream(n: int = N, seed: int = 11) -> list[dict]:
     rng = random.Random(seed)
     dev = _jsonl(SHARED / "relevance_dev.jsonl")
     relevant = [{"title": r.get("title") or "", "text": r["text"]} for r in dev if r["relevant"]]
-    short = [r["text"] for r in dev if not r["relevant"] and r["lang"] == "ru"]
-    short += [r["text"] for r in _jsonl(SHARED / "ner_ru_dev.jsonl")]
+    short = [("", r["text"]) for r in dev if not r["relevant"] and r["lang"] == "ru"]
+    short += [("", r["text"]) for r in _jsonl(SHARED / "ner_ru_dev.jsonl")]
     rng.shuffle(short)
-    negatives, parts = [], []
-    for text in short:
-        parts.append(text)
-        if sum(map(len, parts)) >= MIN_CHARS:
-            negatives.append({"title": "", "text": "\n\n".join(parts)})
-            parts = []
     kk = [r["text"] for r in _jsonl(SHARED / "ner_kk_dev.jsonl")]
     kk += [r["text"] for r in dev if not r["relevant"] and r["lang"] == "kk"]
     rng.shuffle(kk)
-    for start in range(0, len(kk) - 25, 25):
-        negatives.append({"title": "", "text": " ".join(kk[start:start + 25])})
-    k = max(1, round(n * RELEVANT_SHARE))
-    stream = rng.sample(relevant, min(k, len(relevant))) + \
-        [rng.choice(negatives) for _ in range(n - k)]
-    rng.shuffle(stream)
-    return stream
+    return _mix(rng, relevant, _articles(short) + _kazakh(kk), n)
 
 
 def _pin() -> None:

@@ -1,5 +1,5 @@
-"""Fixtures of the Airflow tests: the replay web and an SMTP catcher, real servers on
-127.0.0.1 (helpers that start Airflow's own components are in ``harness``)."""
+"""Fixtures of the Airflow tests: the replay web, an SMTP catcher and a PostgreSQL server,
+real servers on 127.0.0.1 (helpers that start Airflow's own components are in ``harness``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from crawlers.replay import ReplayServer
-from tests.airflow.harness import SmtpCatcher
+from pipeline.store.tempgres import PostgresUnavailable, TempPostgres
+from tests.airflow.harness import IN_CI, SmtpCatcher
 
 
 @pytest.fixture(scope="module")
@@ -22,3 +23,17 @@ def replay() -> Iterator[ReplayServer]:
 def smtp() -> Iterator[SmtpCatcher]:
     with SmtpCatcher() as catcher:
         yield catcher
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[TempPostgres]:
+    """A PostgreSQL server of the module's own (Airflow's metadata and the project's data),
+    apart from the session's server of the storage tests."""
+    try:
+        server = TempPostgres().start()
+    except PostgresUnavailable as exc:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL not available here: {exc}")
+    yield server
+    server.stop()

@@ -9,7 +9,6 @@ the scheduler creates no scheduled runs (``use_job_schedule = False``), only the
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import psycopg
@@ -17,9 +16,8 @@ import pytest
 
 from crawlers.replay import ReplayServer, ground_truth
 from crawlers.urls import canonical_url
-from pipeline.store.tempgres import PostgresUnavailable, TempPostgres
+from pipeline.store.tempgres import TempPostgres
 from tests.airflow.harness import (
-    IN_CI,
     TEST_OUTLETS,
     Airflow,
     free_port,
@@ -32,18 +30,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(900)]
 FIRST_DAY, LAST_DAY = "2025-06-09", "2025-06-11"
 START = datetime(2025, 6, 9, tzinfo=UTC)
 END = START + timedelta(days=3)
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[TempPostgres]:
-    try:
-        server = TempPostgres().start()
-    except PostgresUnavailable as exc:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required in CI: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL not available here: {exc}")
-    yield server
-    server.stop()
 
 
 def _plain(url: str) -> str:

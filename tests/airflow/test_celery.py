@@ -30,7 +30,7 @@ import psycopg
 import pytest
 
 from crawlers.replay import ReplayServer
-from pipeline.store.tempgres import PostgresUnavailable, TempPostgres
+from pipeline.store.tempgres import TempPostgres
 from tests.airflow.harness import (
     BIN,
     DAGS,
@@ -66,18 +66,6 @@ FAST = {
     "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
     "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "3",
 }
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[TempPostgres]:
-    try:
-        server = TempPostgres().start()
-    except PostgresUnavailable as exc:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required in CI: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL not available here: {exc}")
-    yield server
-    server.stop()
 
 
 @pytest.fixture
