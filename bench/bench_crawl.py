@@ -25,6 +25,7 @@ from tests.crawlers.fixtures import (
     NOW,
     Site,
     article_html,
+    migrated,
     registry,
     rss,
     serve,
@@ -79,7 +80,7 @@ def run() -> list[tuple[str, str, str, str]]:
                 marks["finished"] = time.perf_counter()
 
         db = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        summary = crawl(settings_for(db, tmp), specs, NOW - 2 * DAY, NOW, progress=clock,
+        summary = crawl(settings_for(migrated(db), tmp), specs, NOW - 2 * DAY, NOW, progress=clock,
                         scrapy_overrides={**FAST, "LOG_LEVEL": "WARNING"})
         stored = summary.total("stored/")
         crawl_rate = stored / (marks["finished"] - marks["started"])

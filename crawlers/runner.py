@@ -19,12 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect
-
 from crawlers.registry import OutletSpec
 from crawlers.runs import RunSummary, mark_interrupted, process_alive, read_runs
 from pipeline.config import Settings
-from pipeline.store.db import make_engine
+from pipeline.store.db import StoreError, make_engine
+from pipeline.store.migrate import status
 
 JOB_PREFIX = "steppewatch-crawl-"
 
@@ -110,8 +109,11 @@ def crawl(settings: Settings, outlets: Sequence[OutletSpec], since: datetime, un
         log_path = log_dir / f"{run_key}.log"
     engine = make_engine(settings.effective_database_url)
     try:
-        if inspect(engine).has_table("crawl_runs"):  # a fresh database gets it in the worker
-            mark_interrupted(engine)
+        # Migrations run at the entry points (commands, DAG tasks), never in the worker.
+        if not status(engine).up_to_date:
+            raise StoreError("the database schema is not up to date: run "
+                             "'steppewatch db upgrade' (commands and DAG tasks do it)")
+        mark_interrupted(engine)
     finally:
         engine.dispose()
     remove_stale_jobs()

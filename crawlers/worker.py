@@ -26,14 +26,12 @@ from crawlers.spiders.outlet import OutletSpider
 from pipeline.config import load_settings
 from pipeline.store.articles import save_outlets
 from pipeline.store.db import make_engine, session_scope
-from pipeline.store.migrate import ensure_schema
 
 
 def run_job(job: dict[str, Any]) -> None:
     settings = load_settings(env={}, overrides=job["settings"])
     outlets = parse_registry(job["outlets"], where="job")
-    engine = make_engine(settings.effective_database_url)
-    ensure_schema(engine)
+    engine = make_engine(settings.effective_database_url)  # migrated by the caller
     with session_scope(engine) as session:
         save_outlets(session, [o.to_record() for o in outlets])
     context = CrawlContext(engine=engine, run_key=job["run_key"], crawl=settings.crawl,

@@ -63,6 +63,9 @@ def command(app: AppContext, ids: tuple[str, ...], since: str | None, until: str
         raise click.ClickException(str(exc)) from exc
     if not outlets:
         raise click.ClickException("no outlets to crawl")
+    from pipeline.store.migrate import ensure_schema
+
+    ensure_schema(app.engine())
     console = Console(stderr=True)
     console.print(f"crawling {len(outlets)} outlet(s), {start:%Y-%m-%d %H:%M} .. "
                   f"{end:%Y-%m-%d %H:%M} UTC")

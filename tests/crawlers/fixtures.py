@@ -181,9 +181,23 @@ def settings_for(db_url: str, tmp_path, **crawl: object):
                                             "crawl": {"retries": 2, **crawl}})
 
 
+def migrated(db_url: str) -> str:
+    """The database at ``db_url`` brought up to date, as commands and DAG tasks do before a
+    crawl (the crawl worker never migrates)."""
+    from pipeline.store.db import make_engine
+    from pipeline.store.migrate import ensure_schema
+
+    engine = make_engine(db_url)
+    ensure_schema(engine)
+    engine.dispose()
+    return db_url
+
+
 def run(site_specs: list[OutletSpec], db_url: str, tmp_path, *, since: datetime | None = None,
         until: datetime | None = None, events: list | None = None, **scrapy: object):
     from crawlers.runner import crawl
+
+    migrated(db_url)
     return crawl(settings_for(db_url, tmp_path), site_specs, since or NOW - 10 * DAY,
                  until or NOW, progress=events.append if events is not None else None,
                  scrapy_overrides={**FAST, **scrapy})

@@ -132,8 +132,8 @@ def test_killed_crawl_then_rerun_has_no_duplicates_and_nothing_missing(db_url: s
 
         with pytest.raises(CrawlError, match="status -9"):
             from crawlers.runner import crawl
-            from tests.crawlers.fixtures import DAY, FAST, settings_for
-            crawl(settings_for(db_url, tmp_path), specs, NOW - DAY, NOW,
+            from tests.crawlers.fixtures import DAY, FAST, migrated, settings_for
+            crawl(settings_for(migrated(db_url), tmp_path), specs, NOW - DAY, NOW,
                   progress=kill_halfway, scrapy_overrides=FAST)
         partial = len(_articles(db_url))
         assert 0 < partial < n
@@ -148,3 +148,19 @@ def test_killed_crawl_then_rerun_has_no_duplicates_and_nothing_missing(db_url: s
 def test_story_constants_are_distinct() -> None:
     # the fixtures rely on distinct stories: a shared sentence would fake near-duplicates
     assert len({story(i) for i in range(50)}) == 50 and STORY not in story(1)
+
+
+def test_the_crawl_worker_never_migrates(tmp_path) -> None:
+    # Migrations run at the entry points (commands, DAG tasks): a crawl handed a database
+    # without the schema says what to do and starts no worker.
+    from crawlers.runner import crawl
+    from pipeline.store.db import StoreError
+    from tests.crawlers.fixtures import DAY, NOW, settings_for
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    events: list = []
+    with pytest.raises(StoreError, match="steppewatch db upgrade"):
+        crawl(settings_for(url, tmp_path), [], NOW - DAY, NOW, progress=events.append)
+    assert events == []
+    assert not create_engine(url).connect().exec_driver_sql(
+        "select name from sqlite_master where type='table'").fetchall()
