@@ -19,9 +19,11 @@ RUN apt-get update \
 
 WORKDIR /opt/steppewatch
 COPY pyproject.toml README.md LICENSE NOTICE ./
+COPY steppewatch ./steppewatch
 COPY crawlers ./crawlers
-COPY pipeline ./pipeline
 COPY reports ./reports
+COPY replayweb ./replayweb
+COPY pipeline ./pipeline
 # Installed wheels do not carry seeds/: the profile is read from here (STEPPEWATCH_PROFILE_PATH).
 COPY seeds ./seeds
 # pip of python:3.11-slim is too old to install lxml_html_clean for trafilatura: upgrade first.

@@ -61,9 +61,10 @@ bench: $(STAMP)-test+dev  ## run the benchmarks in bench/ and print a table
 realweb: $(STAMP)-test+dev  ## the crawler on ../shared/realweb: per-kind accuracy and every wrong check
 	$(BIN)/python -m tests.crawlers.realweb
 
-lint: $(STAMP)-test+dev  ## ruff and mypy (its settings: [tool.mypy] in pyproject.toml)
+lint: $(STAMP)-test+dev  ## ruff, mypy and the layers contract ([tool.mypy], [tool.importlinter] in pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:  ## remove the virtualenv and local state (var/ is kept)
 	rm -rf $(VENV) .pytest_cache

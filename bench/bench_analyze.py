@@ -65,7 +65,7 @@ def _mix(rng: random.Random, relevant: list[dict], negatives: list[dict], n: int
 
 
 def build_stream(n: int = N, seed: int = 7) -> list[dict]:
-    from crawlers.replay import build_corpus
+    from replayweb import build_corpus
 
     rng = random.Random(seed)
     corpus = build_corpus()

@@ -4,7 +4,7 @@ the same pages with the same extractor, in one run. Also the crawl process's pea
 
 Politeness delays are switched off here (a local server): the figure is the cost of the
 machinery, not of waiting. The local web is tests/crawlers/fixtures.py (the replay web in
-crawlers/replay/ can replace it once it serves pages); pages carry ~50 KB of site chrome
+replayweb/ can replace it once it serves pages); pages carry ~50 KB of site chrome
 around the article, like real news pages.
 """
 

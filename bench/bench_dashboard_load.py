@@ -147,7 +147,7 @@ def run() -> list[tuple[str, str, str, str]]:
                "STEPPEWATCH_VAR_DIR": str(Path(tmp) / "var")}
         env.pop("STEPPEWATCH_CONFIG", None)
         server = subprocess.Popen(
-            [sys.executable, "-m", "pipeline.cli", "dashboard", "--port", str(port),
+            [sys.executable, "-m", "steppewatch.cli", "dashboard", "--port", str(port),
              "--profile-version", data.PV], cwd=tmp, env=env, stdout=subprocess.DEVNULL,
             stderr=log, text=True)
         try:

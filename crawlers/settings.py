@@ -1,20 +1,15 @@
 """Scrapy settings of the steppewatch crawl, built from the project's ``crawl`` settings.
 
-Also the Scrapy project settings module, so one outlet can be crawled with Scrapy's own
-command (no scrapy.cfg needed):
-
-    SCRAPY_SETTINGS_MODULE=crawlers.settings scrapy crawl tengrinews -a since=2025-06-01
-
-``scrapy crawl`` reads the steppewatch settings (``steppewatch.toml`` / ``STEPPEWATCH_*``)
-for the database and politeness, exactly like ``steppewatch crawl``.
+Importing this module reads nothing: the settings come in as an argument. Scrapy's own
+command uses ``crawlers.scrapy_project``, which reads them when Scrapy loads it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from crawlers.pipelines import ITEM_PIPELINES as _PIPELINES
-from pipeline.config import CrawlSettings, load_settings
+from crawlers.item_steps import ITEM_PIPELINES as _PIPELINES
+from pipeline.config import CrawlSettings
 
 
 def scrapy_settings(crawl: CrawlSettings, **overrides: Any) -> dict[str, Any]:
@@ -61,7 +56,3 @@ def scrapy_settings(crawl: CrawlSettings, **overrides: Any) -> dict[str, Any]:
     values.update(overrides)
     return values
 
-
-# Module-level names: this module doubles as Scrapy's project settings module, so
-# `scrapy crawl` obeys the same steppewatch.toml / STEPPEWATCH_CRAWL__* as `steppewatch crawl`.
-globals().update(scrapy_settings(load_settings().crawl))

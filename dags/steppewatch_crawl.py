@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 from airflow.sdk import Asset, CronDataIntervalTimetable, conf, dag, task
 
-from pipeline import tasks
+from steppewatch import tasks
 
 ARTICLES = Asset(name="steppewatch_articles", uri="steppewatch://articles")
 CRAWL_POOL = "steppewatch_crawl"

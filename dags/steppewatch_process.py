@@ -17,7 +17,7 @@ from datetime import timedelta
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 from airflow.sdk import Asset, conf, dag, task
 
-from pipeline import tasks
+from steppewatch import tasks
 
 ARTICLES = Asset(name="steppewatch_articles", uri="steppewatch://articles")
 RECIPIENTS = tasks.failure_recipients()

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 from airflow.sdk import CronTriggerTimetable, conf, dag, task
 
-from pipeline import tasks
+from steppewatch import tasks
 
 SMTP_CONN_ID = "smtp_default"
 TIMEZONE = "Asia/Almaty"  # the analysts' morning; weeks themselves use settings.timezone

@@ -1,4 +1,6 @@
-"""The analysis stage: one article in, one ``AnalysisResult`` out (shared/CONTRACT.md).
+"""The analysis of one article, in order: one article in, one ``AnalysisResult`` out
+(shared/CONTRACT.md). ``analysis/`` holds the stages that decide what it is about; ``nlp/`` the
+language tools they and the later stages stand on.
 
 The order is written once, here, cheapest first:
 

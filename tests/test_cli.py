@@ -11,8 +11,8 @@ import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 
-from pipeline.cli import main
 from pipeline.store.migrate import alembic_config
+from steppewatch.cli import main
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -37,11 +37,11 @@ def test_every_command_has_help(path, cmd):
 
 
 def test_every_command_is_listed_and_loads_only_when_used():
-    from pipeline.cli import COMMANDS
+    from steppewatch.cli import COMMANDS
 
     assert len(list(_commands(main))) > len(COMMANDS)  # groups' subcommands too
     # A fresh interpreter running `analyze --help` imports neither the digest nor matplotlib.
-    code = ("import sys; from pipeline.cli import main\n"
+    code = ("import sys; from steppewatch.cli import main\n"
             "try:\n    main(['analyze', '--help'])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('matplotlib', 'reports.mail', 'reports.dashboard.app',"
             " 'scrapy') if m in sys.modules))")
@@ -79,7 +79,7 @@ def test_config_show_masks_secrets(tmp_path, monkeypatch):
     ("mysql://x@h/d", "unsupported database"),
 ])
 def test_expected_failures_exit_1_without_traceback(tmp_path, url, message):
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "db", "status"], cwd=tmp_path,
+    proc = subprocess.run([sys.executable, "-m", "steppewatch.cli", "db", "status"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60,
                           env={**os.environ, "STEPPEWATCH_DATABASE_URL": url})
     assert proc.returncode == 1

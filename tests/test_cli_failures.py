@@ -15,7 +15,7 @@ def _sw(cwd: Path, *args: str, db: str | None = None, **env: str):
     full = {**os.environ, "STEPPEWATCH_DATABASE_URL": db or f"sqlite:///{cwd}/sw.db",
             "STEPPEWATCH_VAR_DIR": str(cwd / "var"), **env}
     full.pop("STEPPEWATCH_CONFIG", None)
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, env=full,
+    return subprocess.run([sys.executable, "-m", "steppewatch.cli", *args], cwd=cwd, env=full,
                           capture_output=True, text=True, timeout=120)
 
 

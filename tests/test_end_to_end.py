@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawlers.replay import ReplayServer, ground_truth
+from replayweb import ReplayServer, ground_truth
 
 ROOT = Path(__file__).resolve().parents[1]
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow
 def _steppewatch(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "STEPPEWATCH_DATABASE_URL": f"sqlite:///{cwd}/var/steppewatch.db"}
     env.pop("STEPPEWATCH_CONFIG", None)
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "steppewatch.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=1200)
 
 
@@ -135,11 +135,11 @@ def test_the_dashboard_answers_with_the_stored_numbers(demo):
 def test_the_dashboard_opens_on_the_backfilled_weeks_in_a_browser(demo):
     """No parameters after the backfill: the charts show the backfilled weeks, not empty
     weeks up to today; the demo's planted-week link lists that week's articles."""
-    from pipeline.cli.demo_cmd import planted_query
     from pipeline.config import load_settings
     from pipeline.profile import load_profile
     from pipeline.store.db import make_engine
     from reports.dashboard import create_app
+    from steppewatch.cli.demo_cmd import planted_query
     from tests.dashboard.builders import serve
     from tests.dashboard.test_browser import ARGS, CHROMIUM
 

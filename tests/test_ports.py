@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import backfill_cmd, dashboard_cmd, main
+from steppewatch.cli import backfill_cmd, dashboard_cmd, main
 
 
 @pytest.fixture
@@ -84,9 +84,9 @@ def test_port_zero_picks_a_free_port_and_prints_it(tmp_path, args, prefix):
     env = {**os.environ, **{k: v for k, v in _env(tmp_path).items() if v is not None}}
     env.pop("STEPPEWATCH_CONFIG", None)
     if args[0] == "dashboard":
-        subprocess.run([sys.executable, "-m", "pipeline.cli", "db", "upgrade"], env=env,
+        subprocess.run([sys.executable, "-m", "steppewatch.cli", "db", "upgrade"], env=env,
                        cwd=tmp_path, check=True, capture_output=True, timeout=120)
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "steppewatch.cli", *args], env=env,
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     try:

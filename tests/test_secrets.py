@@ -66,7 +66,7 @@ def test_printed_urls_are_masked(tmp_path, command):
     env = {**os.environ,
            "STEPPEWATCH_DATABASE_URL": "postgresql+psycopg://sw@127.0.0.1:9/sw?password=hunter2"}
     env.pop("STEPPEWATCH_CONFIG", None)
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", *command], cwd=tmp_path,
+    proc = subprocess.run([sys.executable, "-m", "steppewatch.cli", *command], cwd=tmp_path,
                           env=env, capture_output=True, text=True, timeout=60)
     assert "hunter2" not in proc.stdout + proc.stderr
     assert "********" in proc.stdout + proc.stderr

@@ -75,7 +75,7 @@ def not_entities() -> frozenset[str]:
 def _parses(word: str) -> tuple:
     import pymorphy2
 
-    from pipeline.nlp.natasha_models import morph_vocab
+    from pipeline.nlp.russian.models import morph_vocab
 
     # natasha's MorphVocab is a pymorphy2 analyser whose parse() returns natasha records;
     # the original parse objects are needed to inflect.

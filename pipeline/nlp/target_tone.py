@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 
 from pipeline.models import model_file
-from pipeline.nlp import lexicon, natasha_models
+from pipeline.nlp import lexicon
+from pipeline.nlp.russian import models as natasha_models
 from pipeline.nlp.tone import LABELS, sentence_bounds
 
 TARGET_MODEL = model_file("tone_target.json.gz")

@@ -22,8 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.models import model_file
-from pipeline.nlp import lexicon, natasha_models
+from pipeline.nlp import lexicon
 from pipeline.nlp import threat as threat_model
+from pipeline.nlp.russian import models as natasha_models
 
 DATA_DIR = Path(__file__).parent / "data"
 SENTENCE_MODEL = model_file("tone_sentence.json.gz")

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from crawlers.replay import ReplayServer
 from pipeline.store.tempgres import PostgresUnavailable, TempPostgres
+from replayweb import ReplayServer
 from tests.airflow.harness import IN_CI, SmtpCatcher
 
 

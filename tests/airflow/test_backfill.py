@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from crawlers.replay import ReplayServer, ground_truth
 from crawlers.urls import canonical_url
 from pipeline.store.tempgres import TempPostgres
+from replayweb import ReplayServer, ground_truth
 from tests.airflow.harness import (
     TEST_OUTLETS,
     Airflow,

@@ -29,8 +29,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from crawlers.replay import ReplayServer
 from pipeline.store.tempgres import TempPostgres
+from replayweb import ReplayServer
 from tests.airflow.harness import (
     BIN,
     DAGS,

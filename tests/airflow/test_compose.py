@@ -90,3 +90,6 @@ def test_dockerfile_copies_what_exists() -> None:
     for src in re.findall(r"^COPY (?:--\S+ )*(.+?) \S+$", text, flags=re.M):
         for path in src.split():
             assert (ROOT / path).exists(), f"Dockerfile copies a missing {path}"
+    copied = set(re.findall(r"^COPY (\w+) \./\1$", text, flags=re.M))
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests"}
+    assert packages <= copied, f"the image would miss {sorted(packages - copied)}"

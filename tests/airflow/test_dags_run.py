@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from crawlers.replay import ReplayServer, ground_truth
 from crawlers.urls import canonical_url
 from pipeline.store.db import make_engine
 from pipeline.store.models import Analysis, Article, CrawlRun, Digest
+from replayweb import ReplayServer, ground_truth
 from tests.airflow.harness import TEST_OUTLETS, Airflow, SmtpCatcher, require_airflow
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]

@@ -31,9 +31,8 @@ from sqlalchemy import create_engine
 
 from crawlers.context import CrawlContext
 from crawlers.dates import outlet_zone, parse_date
+from crawlers.item_steps import CleanPipeline, DatePipeline
 from crawlers.items import ArticleItem, Listing
-from crawlers.pipelines.clean import CleanPipeline
-from crawlers.pipelines.dates import DatePipeline
 from crawlers.registry import Endpoint, parse_registry
 from crawlers.spiders.outlet import OutletSpider
 from pipeline.nlp.lang import detect

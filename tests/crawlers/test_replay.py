@@ -18,8 +18,8 @@ import pytest
 import yaml
 from parsel import Selector
 
-from crawlers.replay import ReplayServer, build_corpus, ground_truth
-from crawlers.replay.outlets import ALMATY
+from replayweb import ReplayServer, build_corpus, ground_truth
+from replayweb.outlets import ALMATY
 
 KAZAKH_LETTERS = re.compile("[әғқңөұүһі]")
 GROUPS = {"kz_state", "kz_independent", "ru_state", "ru_nationalist", "international",
@@ -377,7 +377,7 @@ def test_fault_feeds_and_sitemaps(srv, truth):
 
 
 def test_fault_windows_1251_pages(srv):
-    from crawlers.replay.faults import PHRASE
+    from replayweb.faults import PHRASE
 
     for variant, header in [("header", "windows-1251"), ("meta-only", None),
                             ("no-charset", None), ("wrong-header", "utf-8")]:

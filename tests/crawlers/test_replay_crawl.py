@@ -1,4 +1,4 @@
-"""End-to-end: crawl the replay web (crawlers/replay/) into SQLite and PostgreSQL and compare
+"""End-to-end: crawl the replay web (replayweb/) into SQLite and PostgreSQL and compare
 with its ground truth; rerun adds nothing; every fault is recorded and none is fatal."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from crawlers.registry import load_registry
-from crawlers.replay import ReplayServer, ground_truth
 from pipeline.store.models import Article
+from replayweb import ReplayServer, ground_truth
 from tests.crawlers.fixtures import run
 
 pytestmark = pytest.mark.slow

@@ -10,12 +10,12 @@ import urllib.request
 
 from click.testing import CliRunner
 
-from pipeline.cli import main
 from pipeline.store.db import make_engine
 from pipeline.store.migrate import upgrade
+from steppewatch.cli import main
 from tests.dashboard.builders import write_store
 
-LAUNCH = "from pipeline.cli import main; main()"
+LAUNCH = "from steppewatch.cli import main; main()"
 
 
 def test_public_address_without_credentials_is_refused(tmp_path):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.nlp import ru_ner_corrector as corrector
-from pipeline.nlp.ru_ner_corrector import TaggedToken
+from pipeline.nlp.russian import corrector
+from pipeline.nlp.russian.corrector import TaggedToken
 from pipeline.nlp.types import Token
 
 

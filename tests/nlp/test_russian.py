@@ -11,6 +11,7 @@ import pytest
 
 from pipeline.nlp.gazetteer import Gazetteer, link
 from pipeline.nlp.russian import fix_lemma
+from pipeline.nlp.russian.parser import _tagged
 from pipeline.nlp.types import EntitySpan, GazetteerEntry
 
 NER_DEV = Path(__file__).resolve().parents[3] / "shared" / "data" / "ner_ru_dev.jsonl"
@@ -104,7 +105,7 @@ def test_entity_tags_match_natasha(russian, text: str) -> None:
     """The NER model called on our own tokens tags them as natasha's ``Doc.tag_ner`` does."""
     from natasha import Doc
 
-    from pipeline.nlp import natasha_models
+    from pipeline.nlp.russian import models as natasha_models
 
     doc = Doc(text)
     doc.segment(natasha_models.segmenter())
@@ -113,7 +114,7 @@ def test_entity_tags_match_natasha(russian, text: str) -> None:
     for span in doc.spans:
         for k, tok in enumerate(span.tokens):
             expected[tok.start] = ("B-" if k == 0 else "I-") + span.type
-    tagged = [item for _, sentence in russian._tagged(text) for item in sentence]
+    tagged = [item for _, sentence in _tagged(text) for item in sentence]
     assert [t.text for t in doc.tokens] == [item.token.text for item in tagged]
     assert [expected.get(item.token.start, "O") for item in tagged] == [
         item.ner for item in tagged]

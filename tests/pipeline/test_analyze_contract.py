@@ -26,7 +26,7 @@ ARTICLES = [
 
 
 def _run(lines: list[str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "analyze", *args],
+    return subprocess.run([sys.executable, "-m", "steppewatch.cli", "analyze", *args],
                           input="\n".join(lines) + "\n", capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
 
@@ -82,7 +82,7 @@ def test_bad_lines_get_error_records_and_exit_1():
 
 
 def test_usage_errors_exit_2(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "analyze", "--input",
+    proc = subprocess.run([sys.executable, "-m", "steppewatch.cli", "analyze", "--input",
                            str(tmp_path / "missing.jsonl")], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert proc.returncode == 2 and "cannot read" in proc.stderr

@@ -16,7 +16,7 @@ RELEVANT = ("Министерство обороны Казахстана и М�
 
 
 def _run(data: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "analyze", *args],
+    return subprocess.run([sys.executable, "-m", "steppewatch.cli", "analyze", *args],
                           input=data, capture_output=True, cwd=ROOT, timeout=300)
 
 

@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import select
 
 from crawlers.registry import load_manifest
-from crawlers.replay import ReplayServer
 from crawlers.runner import crawl
 from pipeline.aggregates import day_bounds
-from pipeline.backfill import collect, done_days
 from pipeline.config import load_settings
 from pipeline.store.articles import save_outlets
 from pipeline.store.db import make_engine, session_scope
 from pipeline.store.migrate import upgrade
 from pipeline.store.models import Article
+from replayweb import ReplayServer
+from steppewatch.backfill import collect, done_days
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, insert, select
 
-from crawlers.replay import ReplayServer
 from pipeline.analyze import Analyzer
 from pipeline.config import load_settings
 from pipeline.process import process, rebuild_aggregates
@@ -25,6 +24,7 @@ from pipeline.profile import load_profile
 from pipeline.store.db import make_engine, session_scope
 from pipeline.store.migrate import upgrade
 from pipeline.store.models import Analysis, Article, DailyAggregate, DirtyDay, Outlet
+from replayweb import ReplayServer
 from reports.weeks import IsoWeek
 
 pytestmark = pytest.mark.slow
@@ -37,7 +37,7 @@ WEEKS = (IsoWeek.parse("2025-W23"), IsoWeek.parse("2025-W24"))
 def _cli(db_url: str, var: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "STEPPEWATCH_DATABASE_URL": db_url, "STEPPEWATCH_VAR_DIR": str(var)}
     env.pop("STEPPEWATCH_CONFIG", None)
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=var.parent,
+    return subprocess.Popen([sys.executable, "-m", "steppewatch.cli", *args], cwd=var.parent,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
 

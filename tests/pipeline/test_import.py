@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from pipeline.cli import main
-from pipeline.ingest.archive import ImportOptions, ensure_outlets, import_pieces, read_all
-from pipeline.ingest.formats import ArchiveError
+from crawlers.ingest.archive import ImportOptions, ensure_outlets, import_pieces, read_all
+from crawlers.ingest.formats import ArchiveError
 from pipeline.store.migrate import upgrade
 from pipeline.store.models import Article, Outlet
+from steppewatch.cli import main
 
 ROWS = [
     {"url": "https://kaz.example/news/1", "outlet": "kaz-archive", "lang": "ru",

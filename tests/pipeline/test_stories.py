@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from pipeline.ingest.archive import ImportOptions, ensure_outlets, import_pieces, read_all
-from pipeline.ingest.stories import features, same_story
+from crawlers.ingest.archive import ImportOptions, ensure_outlets, import_pieces, read_all
+from crawlers.ingest.stories import features, same_story
 from pipeline.store.migrate import upgrade
 from pipeline.store.models import Article
 

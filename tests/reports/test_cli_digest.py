@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 from click.testing import CliRunner
 
-from pipeline.cli import digest_cmd
-from pipeline.cli.context import AppContext
 from pipeline.config import Settings
 from pipeline.store.db import make_engine
 from pipeline.store.migrate import upgrade
 from reports.weeks import IsoWeek
+from steppewatch.cli import digest_cmd
+from steppewatch.cli.context import AppContext
 from tests.reports.builders import PV, scenario, write, write_outlets
 
 

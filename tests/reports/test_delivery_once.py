@@ -132,7 +132,7 @@ def _digest_cli(db_url: str, tmp_path, port: int, *args: str) -> subprocess.Pope
            "STEPPEWATCH_SMTP__PORT": str(port), "STEPPEWATCH_SMTP__SECURITY": "none",
            "STEPPEWATCH_SMTP__RETRIES": "1"}
     env.pop("STEPPEWATCH_CONFIG", None)
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "digest", "--week",
+    return subprocess.Popen([sys.executable, "-m", "steppewatch.cli", "digest", "--week",
                              str(WEEK), "--to", "analyst@example.kz", "--profile-version", PV,
                              *args], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -184,7 +184,7 @@ def test_a_claim_killed_before_sending_is_taken_over(world, smtp_server, tmp_pat
 
 
 def test_the_weekly_task_fails_loudly_on_an_unknown_week(world, smtp_server, tmp_path):
-    from pipeline.tasks import TaskError, weekly_digest
+    from steppewatch.tasks import TaskError, weekly_digest
 
     inbox = Inbox()
     settings = _settings(tmp_path, smtp_server(inbox))
