@@ -6,7 +6,6 @@ PostgreSQL tests never skip in CI (CI=true): missing binaries fail them with the
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -15,19 +14,15 @@ from sqlalchemy import Engine
 
 from pipeline.store.db import make_engine
 from pipeline.store.migrate import upgrade
-from pipeline.store.tempgres import PostgresUnavailable, TempPostgres
+from pipeline.store.tempgres import TempPostgres
+from tests.servers import IN_CI, start_postgres
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+__all__ = ["IN_CI"]
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[TempPostgres]:
-    try:
-        server = TempPostgres().start()
-    except PostgresUnavailable as exc:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required in CI but could not start: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL not available here: {exc}")
+    server = start_postgres()
     yield server
     server.stop()
 

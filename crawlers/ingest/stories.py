@@ -20,7 +20,7 @@ bodies) and either
 
 Words are compared by a prefix stem (``STEM`` letters), which folds most Russian and Kazakh
 inflection (Астане, Астанада -> астан). The wording rule's thresholds were set on a
-development set written for the purpose (tests/pipeline/data/story_pairs_dev.jsonl); the
+development set written for the purpose (tests/crawlers/data/story_pairs_dev.jsonl); the
 event rule's on it and on the odd-numbered pairs of the first blind set, with the even pairs
 and a second blind set held out (the README gives all figures). Articles (more than
 ``SHORT_WORDS`` words; a first limit of 80 let two test articles sharing sentences of one

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipeline.store.tempgres import PostgresUnavailable, TempPostgres
+from pipeline.store.tempgres import TempPostgres
 from replayweb import ReplayServer
-from tests.airflow.harness import IN_CI, SmtpCatcher
+from tests.airflow.harness import SmtpCatcher
+from tests.servers import start_postgres
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +30,6 @@ def smtp() -> Iterator[SmtpCatcher]:
 def postgres() -> Iterator[TempPostgres]:
     """A PostgreSQL server of the module's own (Airflow's metadata and the project's data),
     apart from the session's server of the storage tests."""
-    try:
-        server = TempPostgres().start()
-    except PostgresUnavailable as exc:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required in CI: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL not available here: {exc}")
+    server = start_postgres()
     yield server
     server.stop()

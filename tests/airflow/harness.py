@@ -23,18 +23,26 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from tests.servers import IN_CI
+
+__all__ = ["IN_CI"]
+
 ROOT = Path(__file__).resolve().parents[2]
 DAGS = ROOT / "dags"
 BIN = Path(sys.executable).parent
 AIRFLOW = BIN / "airflow"
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# Three days of the replay web that the backfill and scale-out tests crawl (its planted week).
+FIRST_DAY, LAST_DAY = "2025-06-09", "2025-06-11"
+START = datetime(2025, 6, 9, tzinfo=UTC)
+END = START + timedelta(days=3)
 
 
 def require_airflow() -> None:

@@ -9,7 +9,7 @@ the scheduler creates no scheduled runs (``use_job_schedule = False``), only the
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import psycopg
 import pytest
@@ -18,6 +18,10 @@ from crawlers.urls import canonical_url
 from pipeline.store.tempgres import TempPostgres
 from replayweb import ReplayServer, ground_truth
 from tests.airflow.harness import (
+    END,
+    FIRST_DAY,
+    LAST_DAY,
+    START,
     TEST_OUTLETS,
     Airflow,
     free_port,
@@ -27,9 +31,6 @@ from tests.airflow.harness import (
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(900)]
 
-FIRST_DAY, LAST_DAY = "2025-06-09", "2025-06-11"
-START = datetime(2025, 6, 9, tzinfo=UTC)
-END = START + timedelta(days=3)
 
 
 def _plain(url: str) -> str:

@@ -23,7 +23,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -34,8 +34,11 @@ from replayweb import ReplayServer
 from tests.airflow.harness import (
     BIN,
     DAGS,
+    FIRST_DAY,
     IN_CI,
+    LAST_DAY,
     ROOT,
+    START,
     TEST_OUTLETS,
     Airflow,
     RedisServer,
@@ -50,9 +53,6 @@ from tests.airflow.harness import (
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(900)]
 
-FIRST_DAY, LAST_DAY = "2025-06-09", "2025-06-11"
-START = datetime(2025, 6, 9, tzinfo=UTC)
-END = START + timedelta(days=3)
 # One Monday 08:00 Almaty (02:00 UTC) in range: the digest of ISO week 2025-W24.
 DIGEST_DAYS = ("2025-06-16", "2025-06-17")
 FAILING_DATE = "2025-06-20T00:00:00+00:00"
