@@ -22,8 +22,8 @@ from typing import Any
 from crawlers.registry import OutletSpec
 from crawlers.runs import RunSummary, mark_interrupted, process_alive, read_runs
 from pipeline.config import Settings
-from pipeline.store.db import StoreError, make_engine
-from pipeline.store.migrate import status
+from pipeline.store.db import make_engine
+from pipeline.store.migrate import require_schema
 
 JOB_PREFIX = "steppewatch-crawl-"
 
@@ -110,9 +110,7 @@ def crawl(settings: Settings, outlets: Sequence[OutletSpec], since: datetime, un
     engine = make_engine(settings.effective_database_url)
     try:
         # Migrations run at the entry points (commands, DAG tasks), never in the worker.
-        if not status(engine).up_to_date:
-            raise StoreError("the database schema is not up to date: run "
-                             "'steppewatch db upgrade' (commands and DAG tasks do it)")
+        require_schema(engine)
         mark_interrupted(engine)
     finally:
         engine.dispose()

@@ -3,6 +3,7 @@
 Scrapy's spider loader finds classes in this module; each is ``OutletSpider`` with its
 outlet fixed, and builds its crawl context from the steppewatch settings when Scrapy, not
 ``steppewatch crawl``, starts it. ``-a since=YYYY-MM-DD -a until=YYYY-MM-DD`` bound it.
+Like the crawl worker, it does not migrate: a database whose schema is behind is refused.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from crawlers.spiders.outlet import OutletSpider
 from pipeline.config import load_settings
 from pipeline.store.articles import save_outlets
 from pipeline.store.db import make_engine, session_scope
-from pipeline.store.migrate import ensure_schema
+from pipeline.store.migrate import require_schema
 
 
 class RegisteredOutletSpider(OutletSpider):
@@ -35,7 +36,7 @@ class RegisteredOutletSpider(OutletSpider):
         if spider.context is None:
             settings = load_settings()
             engine = make_engine(settings.effective_database_url)
-            ensure_schema(engine)
+            require_schema(engine)  # migrating is 'steppewatch db upgrade''s job
             with session_scope(engine) as session:
                 save_outlets(session, [spider.outlet.to_record()])
             low, high = default_range()

@@ -72,3 +72,11 @@ def ensure_schema(engine: Engine) -> None:
     """Apply pending migrations (used by commands that write, so a fresh setup just works)."""
     if not status(engine).up_to_date:
         upgrade(engine)
+
+
+def require_schema(engine: Engine) -> None:
+    """Refuse a database whose schema is behind, in one line. Code below the entry points
+    (the crawl worker, Scrapy's own command) calls this instead of migrating."""
+    if not status(engine).up_to_date:
+        raise StoreError("the database schema is not up to date: run "
+                         "'steppewatch db upgrade' (commands and DAG tasks do it)")

@@ -35,3 +35,27 @@ def test_scrapy_project_module_carries_the_configured_crawl(tmp_path: Path) -> N
     done = _python(code, config)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["4", "crawlers.item_steps.CleanPipeline"]
+
+
+def test_scrapy_crawl_refuses_a_schema_behind_instead_of_migrating(tmp_path: Path) -> None:
+    """``scrapy crawl ID`` builds its own context; like the crawl worker it never migrates."""
+    config = tmp_path / "steppewatch.toml"
+    config.write_text("", encoding="utf-8")
+    db = tmp_path / "empty.db"
+    code = (
+        "from scrapy.crawler import Crawler\n"
+        "from crawlers.scrapy_project import ITEM_PIPELINES\n"
+        "from crawlers.spiders import registered\n"
+        "from crawlers.registry import load_registry\n"
+        "from pipeline.store.db import StoreError\n"
+        "spider_cls = getattr(registered, 'Spider_' + load_registry()[0].id)\n"
+        "try:\n"
+        "    spider_cls.from_crawler(Crawler(spider_cls, {}))\n"
+        "except StoreError as exc:\n"
+        "    print('refused:', exc)\n")
+    done = _python(code, config, STEPPEWATCH_DATABASE_URL=f"sqlite:///{db}")
+    assert done.returncode == 0, done.stderr
+    assert "refused: the database schema is not up to date" in done.stdout
+    import sqlite3
+    with sqlite3.connect(db) as conn:  # nothing was created: no migration ran
+        assert conn.execute("select count(*) from sqlite_master").fetchone() == (0,)
