@@ -36,7 +36,7 @@ class RegisteredOutletSpider(OutletSpider):
         if spider.context is None:
             settings = load_settings()
             engine = make_engine(settings.effective_database_url)
-            require_schema(engine)  # migrating is 'steppewatch db upgrade''s job
+            require_schema(engine)  # migrating is left to 'steppewatch db upgrade'
             with session_scope(engine) as session:
                 save_outlets(session, [spider.outlet.to_record()])
             low, high = default_range()
