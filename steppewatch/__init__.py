@@ -3,4 +3,6 @@ backfill and the demo. The only package that imports the collecting (``crawlers`
 reporting (``reports``) and the base (``pipeline``) layers together; see the layers contract
 in ``pyproject.toml`` (``[tool.importlinter]``)."""
 
-__version__ = "0.1.0"
+from pipeline import __version__
+
+__all__ = ["__version__"]

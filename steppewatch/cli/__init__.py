@@ -21,9 +21,9 @@ import sys  # noqa: E402
 import click  # noqa: E402
 from sqlalchemy.exc import SQLAlchemyError  # noqa: E402
 
-from pipeline import __version__  # noqa: E402
 from pipeline.config import ConfigError  # noqa: E402
 from pipeline.store.db import StoreError, database_problem  # noqa: E402
+from steppewatch import __version__  # noqa: E402
 from steppewatch.cli.context import AppContext  # noqa: E402
 
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (ConfigError, StoreError)
