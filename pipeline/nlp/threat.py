@@ -19,6 +19,9 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
+from math import log
+from operator import mul
 from pathlib import Path
 
 from pipeline.models import model_file
@@ -57,6 +60,13 @@ def _model(path: Path = MODEL_PATH) -> tuple[dict[str, tuple[float, float]], flo
     return {g: (w[0], w[1]) for g, w in data["ngrams"].items()}, float(data["intercept"])
 
 
+@lru_cache(maxsize=1)
+def _columns() -> tuple[dict[str, float], dict[str, float]]:
+    """The model's weights as two tables, n-gram -> IDF and n-gram -> coefficient."""
+    weights, _ = _model()
+    return {g: w[0] for g, w in weights.items()}, {g: w[1] for g, w in weights.items()}
+
+
 @lru_cache(maxsize=200_000)
 def _known_grams(word: str) -> tuple[str, ...]:
     """The model's n-grams of one word (words repeat: the memo makes scoring cheap)."""
@@ -66,11 +76,13 @@ def _known_grams(word: str) -> tuple[str, ...]:
 
 def probability(text: str) -> float:
     """P(threat of force) of one sentence, headline or short post."""
-    weights, intercept = _model()
-    counts = Counter(g for word in normalise(text).split() for g in _known_grams(word))
+    _, intercept = _model()
+    counts = Counter(chain.from_iterable(map(_known_grams, normalise(text).split())))
     if not counts:
         return 1.0 / (1.0 + math.exp(-intercept))
-    tfidf = {g: (1.0 + math.log(c)) * weights[g][0] for g, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in tfidf.values()))
-    z = intercept + sum(v * weights[g][1] for g, v in tfidf.items()) / norm
+    idf, coef = _columns()
+    # (1 + log 1) * w is w itself: most n-grams occur once in a sentence.
+    tfidf = [idf[g] if c == 1 else (1.0 + log(c)) * idf[g] for g, c in counts.items()]
+    norm = math.sqrt(sum(map(mul, tfidf, tfidf)))
+    z = intercept + sum(map(mul, tfidf, map(coef.__getitem__, counts))) / norm
     return 1.0 / (1.0 + math.exp(-z))
