@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress
 from math import log
 from operator import mul
 from pathlib import Path
@@ -81,8 +81,12 @@ def probability(text: str) -> float:
     if not counts:
         return 1.0 / (1.0 + math.exp(-intercept))
     idf, coef = _columns()
-    # (1 + log 1) * w is w itself: most n-grams occur once in a sentence.
-    tfidf = [idf[g] if c == 1 else (1.0 + log(c)) * idf[g] for g, c in counts.items()]
+    # (1 + log 1) * w is w itself: most n-grams occur once in a sentence, and only the others
+    # are scaled (the loops here run in C).
+    tfidf = list(map(idf.__getitem__, counts))
+    tf = list(counts.values())
+    for k in compress(range(len(tf)), map((1).__ne__, tf)):
+        tfidf[k] = (1.0 + log(tf[k])) * tfidf[k]
     norm = math.sqrt(sum(map(mul, tfidf, tfidf)))
     z = intercept + sum(map(mul, tfidf, map(coef.__getitem__, counts))) / norm
     return 1.0 / (1.0 + math.exp(-z))
