@@ -191,16 +191,34 @@ class Matcher:
         for i in compress(range(len(words)), map(_is_none, found)):
             found[i] = self._lookup(words[i])
         raw: list[Hit] = []
-        for i in compress(range(len(words)), found):
+        size = len(words)
+        # The pattern's other words must follow with only a short gap between (checked here,
+        # not in a helper: this runs for every candidate pattern of every word).
+        for i in compress(range(size), found):
             for pattern in found[i] or ():  # never None here: compress kept the found ones
-                last = self._extends(pattern, i, words, parts, ends, text)
-                if last is None:
+                specs = pattern.words
+                first = specs[0]
+                if first.mode == "caps" and text[ends[2 * i]:ends[2 * i + 1]] != first.original:
                     continue
-                start, end = ends[2 * i], ends[2 * last + 1]
-                surface = text[start:end]
-                for kind, owner_id, term in pattern.owners:
-                    raw.append(Hit(start=start, end=end, kind=kind, id=owner_id, term=term,
-                                   text=surface))
+                last = i + len(specs) - 1
+                if last >= size:
+                    continue
+                for j in range(i + 1, last + 1):
+                    gap = parts[2 * j]  # the separator before word j
+                    if gap != " " and not _gap_allowed(gap):
+                        break
+                    spec = specs[j - i]
+                    if spec.mode == "caps":
+                        if text[ends[2 * j]:ends[2 * j + 1]] != spec.original:
+                            break
+                    elif not spec.accepts(words[j], ""):
+                        break
+                else:
+                    start, end = ends[2 * i], ends[2 * last + 1]
+                    surface = text[start:end]
+                    for kind, owner_id, term in pattern.owners:
+                        raw.append(Hit(start=start, end=end, kind=kind, id=owner_id, term=term,
+                                       text=surface))
         return self._drop_foreign_owned(_drop_nested(raw), text)
 
     def _drop_foreign_owned(self, hits: list[Hit], text: str) -> list[Hit]:
@@ -231,27 +249,11 @@ class Matcher:
         self._candidates[word] = result
         return result
 
-    @staticmethod
-    def _extends(pattern: _Pattern, i: int, words: list[str], parts: list[str], ends: list[int],
-                 text: str) -> int | None:
-        """Index of the last word when ``pattern`` matches from word ``i`` (whose first word
-        spec already accepted it, case aside), else None."""
-        specs = pattern.words
-        first = specs[0]
-        if first.mode == "caps" and text[ends[2 * i]:ends[2 * i + 1]] != first.original:
-            return None
-        if len(specs) == 1:
-            return i
-        if i + len(specs) > len(words):
-            return None
-        for k in range(1, len(specs)):
-            j = i + k
-            gap = parts[2 * j]  # the separator before word j
-            if len(gap) > _MAX_GAP or any(c not in _GAP_CHARS for c in gap):
-                return None
-            if not specs[k].accepts(words[j], text[ends[2 * j]:ends[2 * j + 1]]):
-                return None
-        return i + len(specs) - 1
+
+def _gap_allowed(gap: str) -> bool:
+    """May ``gap`` stand between two words of one pattern: spaces, hyphens or quotes only,
+    at most _MAX_GAP of them."""
+    return len(gap) <= _MAX_GAP and all(c in _GAP_CHARS for c in gap)
 
 
 def _drop_nested(hits: list[Hit]) -> list[Hit]:
