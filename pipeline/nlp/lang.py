@@ -101,6 +101,23 @@ def _count(pattern: re.Pattern[str], words: list[str], sample: str) -> int:
     return len(list(filter(pattern.search, words)))
 
 
+_DOUBLES = ("аа", "оо", "уу", "ээ", "өө", "үү", "ыы")
+
+
+def _doubled(words: list[str], sample: str, at_least: float) -> bool:
+    """Do at least ``at_least`` of ``words`` (all from ``sample``) double a vowel?
+
+    Counted by substring search on the lower-cased sample first (ᲂ is the old form of о,
+    which re.IGNORECASE equates with it): every such word holds at least one of these
+    occurrences, so too few occurrences settle it without looking at any word."""
+    low = sample.lower()
+    if "ᲂ" in low:
+        low = low.replace("ᲂ", "о")
+    if sum(low.count(d) for d in _DOUBLES) < at_least:
+        return False
+    return len(list(filter(_DOUBLE_VOWEL.search, words))) >= at_least
+
+
 def detect(text: str, title: str = "") -> str:
     """Return "ru", "kk" or "other" for an article's title and text."""
     sample = f"{title}\n{text}"[:_SAMPLE_CHARS]
@@ -117,7 +134,7 @@ def detect(text: str, title: str = "") -> str:
     if foreign >= max(1, 0.03 * len(cyr_words)):
         # Letters of neither Russian nor Kazakh in more than a stray quoted name.
         return "other"
-    if _count(_DOUBLE_VOWEL, cyr_words, sample) >= max(2, 0.12 * len(cyr_words)):
+    if _doubled(cyr_words, sample, max(2, 0.12 * len(cyr_words))):
         return "other"  # Kyrgyz or Mongolian long vowels
     kk_words = _count(_KK_LETTERS, cyr_words, sample)
     share = kk_words / len(cyr_words)

@@ -55,3 +55,17 @@ def test_counts_skip_absent_letters() -> None:
     assert lang._count(lang._NOT_RU_KK, words, sample) == 0
     assert lang._count(lang._DOUBLE_VOWEL, ["маалымат", "кооперация", "мир"],
                        "маалымат кооперация мир") == 2
+
+
+@pytest.mark.parametrize("words", [
+    ["маалымат", "кооперация", "мир"],
+    ["МААЛЫМАТ", "КООПЕРАЦИЯ", "Мир"],
+    ["мАалымат", "кОᲂперация", "ᲂᲂ", "тааатаа"],
+    ["байгууллаа", "күтүлүүдө", "ыыы", "эЭ", "өӨ", "Үү"],
+    ["нет", "двойных", "гласных", "ао", "уэ"],
+])
+def test_doubled_counts_as_the_regex(words: list[str]) -> None:
+    sample = " ".join(words)
+    counted = len([w for w in words if lang._DOUBLE_VOWEL.search(w)])
+    for at_least in (0, 1, 2, 3, 4, 5, 2.4):
+        assert lang._doubled(words, sample, at_least) == (counted >= at_least), at_least
