@@ -171,7 +171,8 @@ class Matcher:
         for stem, patterns in self._prefix.items():
             self._by_lead[stem[:3]].append((stem, patterns))
         self.pattern_count = len(owners)
-        self._candidates: dict[str, tuple[_Pattern, ...]] = {}
+        # word -> its candidate patterns (see _lookup)
+        self._candidates: dict[str, tuple[_Pattern | tuple[tuple[str, str, str], ...], ...]] = {}
         # Kazakhstan's own institutions written without the country ("Қорғаныс министрлігі"):
         # right after a foreign state's name they are that state's ("Өзбекстан Қорғаныс
         # министрлігі", "Ресей Федерациясы Қорғаныс министрлігі").
@@ -196,6 +197,13 @@ class Matcher:
         # not in a helper: this runs for every candidate pattern of every word).
         for i in compress(range(size), found):
             for pattern in found[i] or ():  # never None here: compress kept the found ones
+                if isinstance(pattern, tuple):  # the owners of a one-word pattern: a hit
+                    start, end = ends[2 * i], ends[2 * i + 1]
+                    surface = text[start:end]
+                    for kind, owner_id, term in pattern:
+                        raw.append(Hit(start=start, end=end, kind=kind, id=owner_id, term=term,
+                                       text=surface))
+                    continue
                 specs = pattern.words
                 first = specs[0]
                 if first.mode == "caps" and text[ends[2 * i]:ends[2 * i + 1]] != first.original:
@@ -235,7 +243,7 @@ class Matcher:
 
         return [h for h in hits if not owned(h)]
 
-    def _lookup(self, word: str) -> tuple[_Pattern, ...]:
+    def _lookup(self, word: str) -> tuple[_Pattern | tuple[tuple[str, str, str], ...], ...]:
         """Patterns whose first word accepts ``word`` (case-sensitive ones still to be checked
         on the original text), remembered: news vocabulary repeats, so most tokens are
         answered by one dict look-up."""
@@ -243,7 +251,10 @@ class Matcher:
         for stem, patterns in self._by_lead.get(word[:3], ()):
             if word.startswith(stem):
                 found.extend(p for p in patterns if p.words[0].accepts(word, ""))
-        result = tuple(found)
+        # A one-word pattern that is not case-sensitive matches wherever its word is: it is
+        # remembered as its owners alone, in its place among the others.
+        result = tuple(p.owners if len(p.words) == 1 and p.words[0].mode != "caps" else p
+                       for p in found)
         if len(self._candidates) >= _CACHE_WORDS:
             self._candidates.clear()
         self._candidates[word] = result

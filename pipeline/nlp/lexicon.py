@@ -56,8 +56,9 @@ class _Lang:
     neg_prefix: tuple[str, ...]  # negators matched as prefixes
     blocked: tuple[str, ...]
     drill: tuple[str, ...]  # first stems of words that mark an exercise
-    # Lengths of the first stems: only token prefixes of these lengths can start an entry.
-    cuts: tuple[int, ...]
+    # Every prefix of a first stem (the stems included): a token's prefixes are looked up
+    # only while they are in here.
+    prefixes: frozenset[str]
     # Token -> the entries that may start at it, in the order they are tried (see ``_starting``),
     # remembered: news vocabulary repeats, so most tokens cost one dict look-up.
     memo: dict[str, tuple[_Entry, ...]] = field(default_factory=dict)
@@ -91,7 +92,7 @@ def _build(section: dict) -> _Lang:
     drill = tuple(normalise(d).split()[0] for d in section.get("drill") or ())
     return _Lang(ordered, frozenset(n[1:] for n in negators if n.startswith("=")),
                  tuple(n for n in negators if not n.startswith("=")), blocked, drill,
-                 tuple(sorted({len(k) for k in ordered}, reverse=True)))
+                 frozenset(k[:n] for k in ordered for n in range(1, len(k) + 1)))
 
 
 @lru_cache(maxsize=4)
@@ -116,11 +117,17 @@ def _starting(lx: _Lang, tok: str) -> tuple[_Entry, ...]:
     wins over "партнер", and within one stem the longest entry first. A blocked token starts
     no one-word entry, but still a phrase ("жауап шаралары")."""
     blocked = bool(lx.blocked) and tok.startswith(lx.blocked)
+    by_cut: list[tuple[_Entry, ...]] = []  # entries of each prefix that is a first stem
+    for cut in range(1, len(tok) + 1):
+        prefix = tok[:cut]
+        if prefix not in lx.prefixes:
+            break
+        entries = lx.by_first.get(prefix)
+        if entries:
+            by_cut.append(entries)
     found: list[_Entry] = []
-    for cut in lx.cuts:
-        if cut > len(tok):
-            continue
-        for entry in lx.by_first.get(tok[:cut], ()):
+    for entries in reversed(by_cut):  # the longest first stem first
+        for entry in entries:
             if blocked and len(entry.stems) == 1:
                 continue
             if _stem_matches(entry.stems[0], tok):
