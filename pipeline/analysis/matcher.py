@@ -21,9 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import partial
 from itertools import accumulate, compress
-from operator import is_
 
 from pipeline.profile import Profile, Terms, load_profile
 
@@ -33,7 +31,6 @@ _VOWEL_END = set("аеёиоуыэюяйьәіөұүaeiouy")
 _AUTO_SUFFIX = {"ru": 4, "en": 4, "kk": 6}
 _GAP_CHARS = set(" \t-–—\"'«»“”„\u00a0")
 _MAX_GAP = 3
-_is_none = partial(is_, None)
 _CACHE_WORDS = 200_000  # distinct words remembered before the memo is reset
 
 KINDS = ("partner", "entity", "topic", "defence", "defence_intl", "relation", "domestic",
@@ -125,6 +122,21 @@ def _compile_term(term: str, lang: str) -> list[tuple[_Word, ...]]:
     return [tuple(seq) for seq in sequences if seq]
 
 
+_Candidate = _Pattern | tuple[tuple[str, str, str], ...]
+
+
+class _Candidates(dict[str, tuple[_Candidate, ...]]):
+    """Word -> its candidate patterns (``Matcher._lookup``): a word not seen yet is worked out
+    on look-up, so a whole text's words are looked up in one C-level pass."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        super().__init__()
+        self.matcher = matcher
+
+    def __missing__(self, word: str) -> tuple[_Candidate, ...]:
+        return self.matcher._lookup(word)
+
+
 class Matcher:
     """All the profile's patterns, indexed by their first word for one pass over the tokens."""
 
@@ -171,8 +183,7 @@ class Matcher:
         for stem, patterns in self._prefix.items():
             self._by_lead[stem[:3]].append((stem, patterns))
         self.pattern_count = len(owners)
-        # word -> its candidate patterns (see _lookup)
-        self._candidates: dict[str, tuple[_Pattern | tuple[tuple[str, str, str], ...], ...]] = {}
+        self._candidates = _Candidates(self)
         # Kazakhstan's own institutions written without the country ("Қорғаныс министрлігі"):
         # right after a foreign state's name they are that state's ("Өзбекстан Қорғаныс
         # министрлігі", "Ресей Федерациясы Қорғаныс министрлігі").
@@ -187,16 +198,13 @@ class Matcher:
         parts = _SPLIT.split(low)
         ends = list(accumulate(map(len, parts)))
         words = parts[1::2]
-        memo = self._candidates
-        found = list(map(memo.get, words))
-        for i in compress(range(len(words)), map(_is_none, found)):
-            found[i] = self._lookup(words[i])
+        found = list(map(self._candidates.__getitem__, words))
         raw: list[Hit] = []
         size = len(words)
         # The pattern's other words must follow with only a short gap between (checked here,
         # not in a helper: this runs for every candidate pattern of every word).
         for i in compress(range(size), found):
-            for pattern in found[i] or ():  # never None here: compress kept the found ones
+            for pattern in found[i]:
                 if isinstance(pattern, tuple):  # the owners of a one-word pattern: a hit
                     start, end = ends[2 * i], ends[2 * i + 1]
                     surface = text[start:end]
@@ -243,7 +251,7 @@ class Matcher:
 
         return [h for h in hits if not owned(h)]
 
-    def _lookup(self, word: str) -> tuple[_Pattern | tuple[tuple[str, str, str], ...], ...]:
+    def _lookup(self, word: str) -> tuple[_Candidate, ...]:
         """Patterns whose first word accepts ``word`` (case-sensitive ones still to be checked
         on the original text), remembered: news vocabulary repeats, so most tokens are
         answered by one dict look-up."""

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import compress
-from operator import is_
 from pathlib import Path
 
 from pipeline.profile import load_yaml
@@ -61,7 +60,22 @@ class _Lang:
     prefixes: frozenset[str]
     # Token -> the entries that may start at it, in the order they are tried (see ``_starting``),
     # remembered: news vocabulary repeats, so most tokens cost one dict look-up.
-    memo: dict[str, tuple[_Entry, ...]] = field(default_factory=dict)
+    memo: _Starting = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "memo", _Starting(self))
+
+
+class _Starting(dict[str, tuple[_Entry, ...]]):
+    """The memo of ``_starting``: a token not seen yet is worked out on look-up, so a whole
+    token list is looked up in one C-level pass."""
+
+    def __init__(self, lx: _Lang) -> None:
+        super().__init__()
+        self.lx = lx
+
+    def __missing__(self, tok: str) -> tuple[_Entry, ...]:
+        return _starting(self.lx, tok)
 
 
 def normalise(text: str) -> str:
@@ -108,7 +122,6 @@ def _lang(lang: str, path: Path = LEXICON_PATH) -> _Lang:
 
 
 _MEMO_WORDS = 200_000  # distinct tokens remembered per language before the memo is reset
-_is_none = partial(is_, None)
 
 
 def _starting(lx: _Lang, tok: str) -> tuple[_Entry, ...]:
@@ -142,10 +155,7 @@ def _starting(lx: _Lang, tok: str) -> tuple[_Entry, ...]:
 def find_hits(tokens: list[str], lang: str) -> list[Hit]:
     """All lexicon hits in a token list, longest entry first at each position, no overlaps."""
     lx = _lang(lang)
-    memo = lx.memo
-    starting: list[tuple[_Entry, ...] | None] = list(map(memo.get, tokens))
-    for i in compress(range(len(tokens)), map(_is_none, starting)):
-        starting[i] = _starting(lx, tokens[i])
+    starting = list(map(lx.memo.__getitem__, tokens))
     hits: list[Hit] = []
     after = 0  # the token after the last hit: hits never overlap
     size = len(tokens)
@@ -153,7 +163,7 @@ def find_hits(tokens: list[str], lang: str) -> list[Hit]:
         if i < after:
             continue
         matched: _Entry | None = None
-        for entry in starting[i] or ():
+        for entry in starting[i]:
             # The first stem accepts tokens[i] already (``_starting``); the others must accept
             # the tokens that follow.
             j = i

@@ -60,27 +60,26 @@ def _model(path: Path = MODEL_PATH) -> tuple[dict[str, tuple[float, float]], flo
     return {g: (w[0], w[1]) for g, w in data["ngrams"].items()}, float(data["intercept"])
 
 
-@lru_cache(maxsize=1)
-def _columns() -> tuple[dict[str, float], dict[str, float]]:
-    """The model's weights as two tables, n-gram -> IDF and n-gram -> coefficient."""
-    weights, _ = _model()
-    return {g: w[0] for g, w in weights.items()}, {g: w[1] for g, w in weights.items()}
-
-
 @lru_cache(maxsize=200_000)
-def _known_grams(word: str) -> tuple[str, ...]:
-    """The model's n-grams of one word (words repeat: the memo makes scoring cheap)."""
+def _known_grams(word: str) -> tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...]]:
+    """The model's n-grams of one word with their IDF weights and coefficients (words repeat:
+    the memo makes scoring cheap)."""
     weights, _ = _model()
-    return tuple(g for g in char_ngrams(word) if g in weights)
+    grams = tuple(g for g in char_ngrams(word) if g in weights)
+    return grams, tuple(weights[g][0] for g in grams), tuple(weights[g][1] for g in grams)
 
 
 def probability(text: str) -> float:
     """P(threat of force) of one sentence, headline or short post."""
     _, intercept = _model()
-    counts = Counter(chain.from_iterable(map(_known_grams, normalise(text).split())))
-    if not counts:
+    per_word = list(map(_known_grams, normalise(text).split()))
+    grams = list(chain.from_iterable(w[0] for w in per_word))
+    if not grams:
         return 1.0 / (1.0 + math.exp(-intercept))
-    idf, coef = _columns()
+    counts = Counter(grams)
+    # The weights of this sentence's n-grams in small tables (the model's own is large).
+    idf = dict(zip(grams, chain.from_iterable(w[1] for w in per_word), strict=True))
+    coef = dict(zip(grams, chain.from_iterable(w[2] for w in per_word), strict=True))
     # (1 + log 1) * w is w itself: most n-grams occur once in a sentence, and only the others
     # are scaled (the loops here run in C).
     tfidf = list(map(idf.__getitem__, counts))
