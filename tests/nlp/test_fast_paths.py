@@ -92,3 +92,14 @@ def _plain_probability(text: str) -> float:
 @pytest.mark.parametrize("text", SENTENCES)
 def test_threat_probability_bit_for_bit(text: str) -> None:
     assert threat.probability(text) == _plain_probability(text)
+
+
+def test_normal_forms_remembered() -> None:
+    from pipeline.nlp import names
+
+    names.normal_form.cache_clear()
+    first = names.normal_form("Министерства обороны", "ORG", "ru")
+    assert names.normal_form("Министерства обороны", "ORG", "ru") == first
+    assert names.normal_form.cache_info().hits == 1
+    # the key is built from the same remembered form
+    assert names.key_of("Министерства обороны", "ORG", "ru") == f"ORG:{first.lower()}"
