@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
-N = int(os.environ.get("BENCH_ANALYZE_N", "800"))
+N = int(os.environ.get("BENCH_ANALYZE_N", "2000"))  # issue 16: a stream of 2,000 articles
 RELEVANT_SHARE = 0.05
 MIN_CHARS = 1800
 

@@ -173,10 +173,27 @@ def load_profile(path: str | Path | None = None) -> Profile:
     return _load_cached(Path(path).resolve())
 
 
+# libyaml's parser when PyYAML was built with it: the same safe constructor and resolver as
+# ``yaml.safe_load``, so the same data, parsed about ten times faster (every process that
+# analyses parses the profile and the tone lexicon at start).
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` with libyaml's parser where available. A document it refuses is
+    parsed again by PyYAML's own parser, so that errors read as they always have."""
+    try:
+        return yaml.load(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        if _FAST_LOADER is yaml.SafeLoader:
+            raise
+        return yaml.safe_load(text)
+
+
 def parse_profile(text: str, *, source: Path | None = None) -> Profile:
     where = str(source) if source else "profile"
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ProfileError(f"{where}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):

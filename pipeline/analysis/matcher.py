@@ -21,9 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import partial
 from itertools import accumulate, compress
-from operator import is_
 
 from pipeline.profile import Profile, Terms, load_profile
 
@@ -33,7 +31,6 @@ _VOWEL_END = set("аеёиоуыэюяйьәіөұүaeiouy")
 _AUTO_SUFFIX = {"ru": 4, "en": 4, "kk": 6}
 _GAP_CHARS = set(" \t-–—\"'«»“”„\u00a0")
 _MAX_GAP = 3
-_is_none = partial(is_, None)
 _CACHE_WORDS = 200_000  # distinct words remembered before the memo is reset
 
 KINDS = ("partner", "entity", "topic", "defence", "defence_intl", "relation", "domestic",
@@ -125,6 +122,21 @@ def _compile_term(term: str, lang: str) -> list[tuple[_Word, ...]]:
     return [tuple(seq) for seq in sequences if seq]
 
 
+_Candidate = _Pattern | tuple[tuple[str, str, str], ...]
+
+
+class _Candidates(dict[str, tuple[_Candidate, ...]]):
+    """Word -> its candidate patterns (``Matcher._lookup``): a word not seen yet is worked out
+    on look-up, so a whole text's words are looked up in one C-level pass."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        super().__init__()
+        self.matcher = matcher
+
+    def __missing__(self, word: str) -> tuple[_Candidate, ...]:
+        return self.matcher._lookup(word)
+
+
 class Matcher:
     """All the profile's patterns, indexed by their first word for one pass over the tokens."""
 
@@ -171,7 +183,7 @@ class Matcher:
         for stem, patterns in self._prefix.items():
             self._by_lead[stem[:3]].append((stem, patterns))
         self.pattern_count = len(owners)
-        self._candidates: dict[str, tuple[_Pattern, ...]] = {}
+        self._candidates = _Candidates(self)
         # Kazakhstan's own institutions written without the country ("Қорғаныс министрлігі"):
         # right after a foreign state's name they are that state's ("Өзбекстан Қорғаныс
         # министрлігі", "Ресей Федерациясы Қорғаныс министрлігі").
@@ -186,21 +198,43 @@ class Matcher:
         parts = _SPLIT.split(low)
         ends = list(accumulate(map(len, parts)))
         words = parts[1::2]
-        memo = self._candidates
-        found = list(map(memo.get, words))
-        for i in compress(range(len(words)), map(_is_none, found)):
-            found[i] = self._lookup(words[i])
+        found = list(map(self._candidates.__getitem__, words))
         raw: list[Hit] = []
-        for i in compress(range(len(words)), found):
-            for pattern in found[i] or ():  # never None here: compress kept the found ones
-                last = self._extends(pattern, i, words, parts, ends, text)
-                if last is None:
+        size = len(words)
+        # The pattern's other words must follow with only a short gap between (checked here,
+        # not in a helper: this runs for every candidate pattern of every word).
+        for i in compress(range(size), found):
+            for pattern in found[i]:
+                if isinstance(pattern, tuple):  # the owners of a one-word pattern: a hit
+                    start, end = ends[2 * i], ends[2 * i + 1]
+                    surface = text[start:end]
+                    for kind, owner_id, term in pattern:
+                        raw.append(Hit(start=start, end=end, kind=kind, id=owner_id, term=term,
+                                       text=surface))
                     continue
-                start, end = ends[2 * i], ends[2 * last + 1]
-                surface = text[start:end]
-                for kind, owner_id, term in pattern.owners:
-                    raw.append(Hit(start=start, end=end, kind=kind, id=owner_id, term=term,
-                                   text=surface))
+                specs = pattern.words
+                first = specs[0]
+                if first.mode == "caps" and text[ends[2 * i]:ends[2 * i + 1]] != first.original:
+                    continue
+                last = i + len(specs) - 1
+                if last >= size:
+                    continue
+                for j in range(i + 1, last + 1):
+                    gap = parts[2 * j]  # the separator before word j
+                    if gap != " " and not _gap_allowed(gap):
+                        break
+                    spec = specs[j - i]
+                    if spec.mode == "caps":
+                        if text[ends[2 * j]:ends[2 * j + 1]] != spec.original:
+                            break
+                    elif not spec.accepts(words[j], ""):
+                        break
+                else:
+                    start, end = ends[2 * i], ends[2 * last + 1]
+                    surface = text[start:end]
+                    for kind, owner_id, term in pattern.owners:
+                        raw.append(Hit(start=start, end=end, kind=kind, id=owner_id, term=term,
+                                       text=surface))
         return self._drop_foreign_owned(_drop_nested(raw), text)
 
     def _drop_foreign_owned(self, hits: list[Hit], text: str) -> list[Hit]:
@@ -217,7 +251,7 @@ class Matcher:
 
         return [h for h in hits if not owned(h)]
 
-    def _lookup(self, word: str) -> tuple[_Pattern, ...]:
+    def _lookup(self, word: str) -> tuple[_Candidate, ...]:
         """Patterns whose first word accepts ``word`` (case-sensitive ones still to be checked
         on the original text), remembered: news vocabulary repeats, so most tokens are
         answered by one dict look-up."""
@@ -225,33 +259,20 @@ class Matcher:
         for stem, patterns in self._by_lead.get(word[:3], ()):
             if word.startswith(stem):
                 found.extend(p for p in patterns if p.words[0].accepts(word, ""))
-        result = tuple(found)
+        # A one-word pattern that is not case-sensitive matches wherever its word is: it is
+        # remembered as its owners alone, in its place among the others.
+        result = tuple(p.owners if len(p.words) == 1 and p.words[0].mode != "caps" else p
+                       for p in found)
         if len(self._candidates) >= _CACHE_WORDS:
             self._candidates.clear()
         self._candidates[word] = result
         return result
 
-    @staticmethod
-    def _extends(pattern: _Pattern, i: int, words: list[str], parts: list[str], ends: list[int],
-                 text: str) -> int | None:
-        """Index of the last word when ``pattern`` matches from word ``i`` (whose first word
-        spec already accepted it, case aside), else None."""
-        specs = pattern.words
-        first = specs[0]
-        if first.mode == "caps" and text[ends[2 * i]:ends[2 * i + 1]] != first.original:
-            return None
-        if len(specs) == 1:
-            return i
-        if i + len(specs) > len(words):
-            return None
-        for k in range(1, len(specs)):
-            j = i + k
-            gap = parts[2 * j]  # the separator before word j
-            if len(gap) > _MAX_GAP or any(c not in _GAP_CHARS for c in gap):
-                return None
-            if not specs[k].accepts(words[j], text[ends[2 * j]:ends[2 * j + 1]]):
-                return None
-        return i + len(specs) - 1
+
+def _gap_allowed(gap: str) -> bool:
+    """May ``gap`` stand between two words of one pattern: spaces, hyphens or quotes only,
+    at most _MAX_GAP of them."""
+    return len(gap) <= _MAX_GAP and all(c in _GAP_CHARS for c in gap)
 
 
 def _drop_nested(hits: list[Hit]) -> list[Hit]:

@@ -70,18 +70,6 @@ class _Window:
     relation: bool = False
     hits: list[Hit] = field(default_factory=list)
 
-    @property
-    def military(self) -> bool:
-        """A defence matter, unless its only evidence is hardware in a civil setting."""
-        return self.defence and (self.armed or not self.civil)
-
-    def merged(self, other: _Window) -> _Window:
-        return _Window(home=self.home or other.home, partners=self.partners | other.partners,
-                       blocs=self.blocs | other.blocs, foreign=self.foreign or other.foreign,
-                       defence=self.defence or other.defence, armed=self.armed or other.armed,
-                       civil=self.civil or other.civil,
-                       relation=self.relation or other.relation, hits=self.hits + other.hits)
-
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Cheap sentence boundaries: end punctuation before a capital, or a line break.
@@ -92,16 +80,18 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        if text[start:m.start()].strip():
-            spans.append((start, m.start()))
+        end = m.start()
+        if end > start and not text[start:end].isspace():  # not blank
+            spans.append((start, end))
         start = m.end()
-    if text[start:].strip():
+    if start < len(text) and not text[start:].isspace():
         spans.append((start, len(text)))
     merged: list[tuple[int, int]] = []
     pending: int | None = None
     for s, e in spans:
         s = s if pending is None else pending
-        if len(text[s:e].split()) < _MIN_WORDS:
+        # fewer than _MIN_WORDS words (split no further than needed to tell)
+        if len(text[s:e].split(None, _MIN_WORDS - 1)) < _MIN_WORDS:
             pending = s
             continue
         merged.append((s, e))
@@ -128,48 +118,63 @@ def score_relevance(text: str, title: str = "", lang: str = "ru", hits: list[Hit
 
     spans = sentence_spans(text) if spans is None else spans
     starts = [s for s, _ in spans]
-    windows = [_Window() for _ in spans]
+    # Windows only for the sentences that hold a hit: most hold none, and an empty window
+    # adds nothing to a merge and is never a triple.
+    held: dict[int, _Window] = {}
     title_window = _Window()
     for hit in title_hits:
         _add(title_window, hit, profile)
     for hit in hits:
         index = max(bisect_right(starts, hit.start) - 1, 0)
-        if windows:
-            _add(windows[index], hit, profile)
+        if spans:
+            window = held.get(index)
+            if window is None:
+                window = held[index] = _Window()
+            _add(window, hit, profile)
+    n_spans = len(spans)
     # A bloc Kazakhstan belongs to counts without Kazakhstan in the same sentence only when
     # the headline or lead is about Kazakhstan: a piece on Armenia and the CSTO that lists
     # Kazakhstan among the members once is not about Kazakhstan's ties.
-    home_lead = title_window.home or any(w.home for w in windows[:2])
+    home_lead = title_window.home or any(held[i].home for i in range(min(n_spans, 2))
+                                         if i in held)
 
-    def triple(w: _Window) -> bool:
-        foreign_defence = (w.partners or w.foreign) and w.military
-        bloc_defence = any(_bloc_counts(profile.lookup(b), home_lead or w.home)
-                           for b in w.blocs) and w.military
-        return bool((w.home and foreign_defence) or bloc_defence)
+    def triple(*parts: _Window) -> bool:
+        """Do the windows, merged, hold a triple?"""
+        home = any(w.home for w in parts)
+        defence = any(w.defence for w in parts)
+        # A defence matter, unless its only evidence is hardware in a civil setting.
+        military = defence and (any(w.armed for w in parts) or not any(w.civil for w in parts))
+        if not military:
+            return False
+        foreign = any(w.partners or w.foreign for w in parts)
+        if home and foreign:
+            return True
+        near = home_lead or home
+        return any(_bloc_counts(profile.lookup(b), near) for w in parts for b in w.blocs)
 
     triples: list[int] = []
     strong: list[int] = []
-    for i, w in enumerate(windows):
-        if triple(w):
+    previous: _Window | None = None
+    for i in range(n_spans):
+        w = held.get(i)
+        if w is not None and triple(w):
             strong.append(i)
             triples.append(i)
-        elif i and triple(w.merged(windows[i - 1])):
+        elif previous is not None and (triple(previous) if w is None else triple(w, previous)):
             triples.append(i)
+        previous = w
     title_triple = triple(title_window)
-    if (title and windows and not title_triple and 0 not in triples
-            and triple(title_window.merged(windows[0]))):
+    if (title and spans and not title_triple and 0 not in triples
+            and triple(title_window, *([held[0]] if 0 in held else []))):
         # The headline and the first sentence are neighbours: a flash headlined "Tokayev: ..."
         # whose sentence names the partners and the defence matter holds a spread triple.
         triples.insert(0, 0)
-    lead = title_window
-    for w in windows[:2]:
-        lead = lead.merged(w)
-    lead_triple = triple(lead)
-    n = max(len(windows), 1)
+    lead_triple = triple(title_window, *(held[i] for i in range(min(n_spans, 2)) if i in held))
+    n = max(n_spans, 1)
     # A triple spread over two sentences is weaker evidence than one inside a sentence.
     count = len(strong) + W_SPREAD * (len(triples) - len(strong))
     share = min(count / n, 1.0)
-    related = [windows[i] for i in triples] + ([title_window] if title_triple else [])
+    related = [held[i] for i in triples if i in held] + ([title_window] if title_triple else [])
     relation = any(w.relation for w in related)
     all_hits = [*title_hits, *hits]
     domestic = min(sum(h.kind == "domestic" for h in all_hits), CUE_CAP)

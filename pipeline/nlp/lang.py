@@ -19,25 +19,33 @@ from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
 
-_KK_LETTERS = re.compile(r"[әғқңөұүһ]", re.IGNORECASE)  # Kazakh only
+# The letter classes below are written out in both cases instead of with re.IGNORECASE, which
+# costs the engine a case fold per character of the sample (three times as slow); each class
+# holds exactly the characters the lower-case one matches ignoring case, Cyrillic's old
+# lower-case variants (ᲀ-ᲆ) included (tests/nlp/test_lang_fast.py checks every code point).
+_KK_LETTERS = re.compile(r"[ҒғҚқҢңҮүҰұҺһӘәӨө]")  # Kazakh only: ә ғ қ ң ө ұ ү һ
 # Letters Russian lacks but Kazakh, Ukrainian, Belarusian, Serbian or Macedonian use: their
-# presence sends a text without Kazakh-only letters to the model instead of the Russian path.
-_NOT_RU = re.compile(r"[іїєґўђјљњћџѓќѕ]", re.IGNORECASE)
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+# presence sends a text without Kazakh-only letters to the model instead of the Russian path
+# (і ї є ґ ў ђ ј љ њ ћ џ ѓ ќ ѕ).
+_NOT_RU = re.compile(r"[ЂЃЄЅІЇЈЉЊЋЌЎЏђѓєѕіїјљњћќўџҐґ]")
+# A Russian (а-я, ё) or a Kazakh letter: what makes a word Cyrillic here.
+_CYRILLIC_OR_KK = re.compile(r"[ЁА-яёᲀ-ᲆҒғҚқҢңҮүҰұҺһӘәӨө]")
 # Letters neither Russian nor Kazakh has: Tajik ҷ ӣ ӯ ҳ, Bashkir ҡ ҙ ҫ, Tatar җ, Uzbek and
 # Belarusian ў, Ukrainian ї є ґ, Serbian and Macedonian ђ ј љ њ ћ џ ѓ ќ ѕ.
-_NOT_RU_KK = re.compile(r"[ҷӣӯҳҡҙҫҗўїєґђјљњћџѓќѕ]", re.IGNORECASE)
+_NOT_RU_KK = re.compile(r"[ЂЃЄЅЇЈЉЊЋЌЎЏђѓєѕїјљњћќўџҐґҖҗҘҙҠҡҪҫҲҳҶҷӢӣӮӯ]")
 # Kazakh's own among the Turkic Cyrillic alphabets: і and ұ (Kyrgyz, Mongolian, Tatar,
 # Bashkir, Uzbek and Tajik have neither).
-_KK_OWN = re.compile(r"[іұ]", re.IGNORECASE)
-_KK_QG = re.compile(r"[қғ]", re.IGNORECASE)
+_KK_OWN = re.compile(r"[ІіҰұ]")
+_KK_QG = re.compile(r"[ҒғҚқ]")  # қ ғ
 _LATE_AE = re.compile(r"[аеёиоуыэюяәөүі][^\W\d_аеёиоуыэюяәөүі]*ә", re.IGNORECASE)
-# Long vowels written double: Kyrgyz (маалымат, күтүлүүдө) and Mongolian (байгууллаа);
-# Kazakh never doubles a vowel, Russian rarely (кооперация) and not in many words.
-_DOUBLE_VOWEL = re.compile(r"(аа|оо|уу|ээ|өө|үү|ыы)", re.IGNORECASE)
+# Long vowels written double (аа оо уу ээ өө үү ыы, in any case): Kyrgyz (маалымат,
+# күтүлүүдө) and Mongolian (байгууллаа); Kazakh never doubles a vowel, Russian rarely
+# (кооперация) and not in many words.
+_DOUBLE_VOWEL = re.compile(r"(?:[Аа][Аа]|[Ооᲂ][Ооᲂ]|[Уу][Уу]|[Ээ][Ээ]|[Өө][Өө]|[Үү][Үү]"
+                           r"|[Ыы][Ыы])")
 # Bulgarian's ъ as a vowel (във, съд, -ът); in Russian ъ stands only before е ё ю я.
 _BG_HARD_SIGN = re.compile(r"ъ(?![еёюя])", re.IGNORECASE)
-_RU_ONLY = re.compile(r"[ыэ]", re.IGNORECASE)
+_RU_ONLY = re.compile(r"[ЫЭыэ]")  # ы э
 # Bulgarian and Macedonian: postposed articles (-ата, -ите, -ът...) and small words Russian
 # lacks (се, ще, са, беше, дека...).
 _SOUTH_SLAVIC_END = re.compile(r"\w{2,}(?:ата|ята|ото|ето|ите|ът|ят)$", re.IGNORECASE)
@@ -86,23 +94,49 @@ def _south_slavic(words: list[str]) -> bool:
     return marked >= max(1, 0.15 * len(low))
 
 
+def _count(pattern: re.Pattern[str], words: list[str], sample: str) -> int:
+    """How many of ``words`` (all taken from ``sample``) ``pattern`` finds something in."""
+    if pattern.search(sample) is None:
+        return 0
+    return len(list(filter(pattern.search, words)))
+
+
+_DOUBLES = ("аа", "оо", "уу", "ээ", "өө", "үү", "ыы")
+
+
+def _doubled(words: list[str], sample: str, at_least: float) -> bool:
+    """Do at least ``at_least`` of ``words`` (all from ``sample``) double a vowel?
+
+    Counted by substring search on the lower-cased sample first (ᲂ is the old form of о,
+    which re.IGNORECASE equates with it): every such word holds at least one of these
+    occurrences, so too few occurrences settle it without looking at any word."""
+    low = sample.lower()
+    if "ᲂ" in low:
+        low = low.replace("ᲂ", "о")
+    if sum(low.count(d) for d in _DOUBLES) < at_least:
+        return False
+    return len(list(filter(_DOUBLE_VOWEL.search, words))) >= at_least
+
+
 def detect(text: str, title: str = "") -> str:
     """Return "ru", "kk" or "other" for an article's title and text."""
     sample = f"{title}\n{text}"[:_SAMPLE_CHARS]
     words = _WORD.findall(sample)
     if not words:
         return "other"
-    cyr_words = [w for w in words if _CYRILLIC.search(w) or _KK_LETTERS.search(w)]
+    # Words are counted by filters that run in C; a letter absent from the whole sample is
+    # absent from every word, so most texts skip most counts.
+    cyr_words = list(filter(_CYRILLIC_OR_KK.search, words))
     if len(cyr_words) < 0.3 * len(words):
         # Mostly Latin script: neither Russian nor (Cyrillic) Kazakh news.
         return "other"
-    foreign = sum(1 for w in cyr_words if _NOT_RU_KK.search(w))
+    foreign = _count(_NOT_RU_KK, cyr_words, sample)
     if foreign >= max(1, 0.03 * len(cyr_words)):
         # Letters of neither Russian nor Kazakh in more than a stray quoted name.
         return "other"
-    if sum(1 for w in cyr_words if _DOUBLE_VOWEL.search(w)) >= max(2, 0.12 * len(cyr_words)):
+    if _doubled(cyr_words, sample, max(2, 0.12 * len(cyr_words))):
         return "other"  # Kyrgyz or Mongolian long vowels
-    kk_words = sum(1 for w in cyr_words if _KK_LETTERS.search(w))
+    kk_words = _count(_KK_LETTERS, cyr_words, sample)
     share = kk_words / len(cyr_words)
     # Kazakh running text has a Kazakh-specific letter in roughly every third word; Russian
     # text with Kazakh names has very few. Between the two, ask the model.

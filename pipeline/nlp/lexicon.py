@@ -9,13 +9,12 @@ have no Kazakh lemmatiser; multi-word entries match consecutive tokens.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
-import yaml
+from pipeline.profile import load_yaml
 
 LEXICON_PATH = Path(__file__).parent / "data" / "tone_lexicon.yaml"
 CATEGORIES = ("cooperative", "conflict", "alarm", "threat", "shield")
@@ -44,6 +43,9 @@ class _Entry:
     stems: tuple[str, ...]  # one per token; "=x" means the token must equal x
     category: str
     weight: float
+    # The stems after the first as (stem, exact): what the following tokens must be or start
+    # with.
+    rest: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +55,27 @@ class _Lang:
     neg_prefix: tuple[str, ...]  # negators matched as prefixes
     blocked: tuple[str, ...]
     drill: tuple[str, ...]  # first stems of words that mark an exercise
-    # Lengths of the first stems: only token prefixes of these lengths can start an entry.
-    cuts: tuple[int, ...]
-    # Finds, in tokens joined by single spaces, every token that starts with some first stem
-    # (C speed); only those tokens are then matched entry by entry.
-    starts: re.Pattern[str]
+    # Every prefix of a first stem (the stems included): a token's prefixes are looked up
+    # only while they are in here.
+    prefixes: frozenset[str]
+    # Token -> the entries that may start at it, in the order they are tried (see ``_starting``),
+    # remembered: news vocabulary repeats, so most tokens cost one dict look-up.
+    memo: _Starting = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "memo", _Starting(self))
+
+
+class _Starting(dict[str, tuple[_Entry, ...]]):
+    """The memo of ``_starting``: a token not seen yet is worked out on look-up, so a whole
+    token list is looked up in one C-level pass."""
+
+    def __init__(self, lx: _Lang) -> None:
+        super().__init__()
+        self.lx = lx
+
+    def __missing__(self, tok: str) -> tuple[_Entry, ...]:
+        return _starting(self.lx, tok)
 
 
 def normalise(text: str) -> str:
@@ -78,7 +96,9 @@ def _build(section: dict) -> _Lang:
     for category in CATEGORIES:
         for term, weight in (section.get(category) or {}).items():
             stems = tuple(normalise(str(term)).split())
-            entry = _Entry(stems, category, float(weight))
+            entry = _Entry(stems, category, float(weight),
+                           tuple((x[1:], True) if x.startswith("=") else (x, False)
+                                 for x in stems[1:]))
             by_first.setdefault(stems[0].lstrip("="), []).append(entry)
     ordered = {k: tuple(sorted(v, key=lambda e: -len(e.stems))) for k, v in by_first.items()}
     negators = [normalise(n) for n in section.get("negators") or ()]
@@ -86,36 +106,13 @@ def _build(section: dict) -> _Lang:
     drill = tuple(normalise(d).split()[0] for d in section.get("drill") or ())
     return _Lang(ordered, frozenset(n[1:] for n in negators if n.startswith("=")),
                  tuple(n for n in negators if not n.startswith("=")), blocked, drill,
-                 tuple(sorted({len(k) for k in ordered}, reverse=True)),
-                 re.compile("(?:^| )" + _trie_pattern(ordered)))
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """One regex matching any of ``words`` as a prefix, written as a trie («со(?:юз|труд)»):
-    the engine then follows one branch per letter instead of trying every word in turn."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a word ends here
-
-    def walk(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # Any word ending here already matches: the longer ones are optional.
-        return f"(?:{body})?" if ends else body
-
-    return "(?:" + walk(trie) + ")"
+                 frozenset(k[:n] for k in ordered for n in range(1, len(k) + 1)))
 
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> dict[str, _Lang]:
     with open(path, encoding="utf-8") as f:
-        raw = yaml.safe_load(f)
+        raw = load_yaml(f.read())
     return {lang: _build(section) for lang, section in raw.items()}
 
 
@@ -124,39 +121,61 @@ def _lang(lang: str, path: Path = LEXICON_PATH) -> _Lang:
     return table.get(lang) or table["ru"]
 
 
+_MEMO_WORDS = 200_000  # distinct tokens remembered per language before the memo is reset
+
+
+def _starting(lx: _Lang, tok: str) -> tuple[_Entry, ...]:
+    """The entries whose first stem accepts ``tok``, in the order they are tried: every prefix
+    of the token may be the first stem of an entry, the longest first so that "партнерств"
+    wins over "партнер", and within one stem the longest entry first. A blocked token starts
+    no one-word entry, but still a phrase ("жауап шаралары")."""
+    blocked = bool(lx.blocked) and tok.startswith(lx.blocked)
+    by_cut: list[tuple[_Entry, ...]] = []  # entries of each prefix that is a first stem
+    for cut in range(1, len(tok) + 1):
+        prefix = tok[:cut]
+        if prefix not in lx.prefixes:
+            break
+        entries = lx.by_first.get(prefix)
+        if entries:
+            by_cut.append(entries)
+    found: list[_Entry] = []
+    for entries in reversed(by_cut):  # the longest first stem first
+        for entry in entries:
+            if blocked and len(entry.stems) == 1:
+                continue
+            if _stem_matches(entry.stems[0], tok):
+                found.append(entry)
+    result = tuple(found)
+    if len(lx.memo) >= _MEMO_WORDS:
+        lx.memo.clear()
+    lx.memo[tok] = result
+    return result
+
+
 def find_hits(tokens: list[str], lang: str) -> list[Hit]:
     """All lexicon hits in a token list, longest entry first at each position, no overlaps."""
     lx = _lang(lang)
-    joined = " ".join(tokens)
-    offsets, pos = [], 0
-    for tok in tokens:
-        offsets.append(pos)
-        pos += len(tok) + 1
-    candidates = sorted({bisect_right(offsets, m.start() + (m.group()[:1] == " ")) - 1
-                         for m in lx.starts.finditer(joined)})
+    starting = list(map(lx.memo.__getitem__, tokens))
     hits: list[Hit] = []
     after = 0  # the token after the last hit: hits never overlap
-    for i in candidates:
+    size = len(tokens)
+    for i in compress(range(size), starting):
         if i < after:
             continue
-        tok = tokens[i]
-        blocked = bool(lx.blocked) and tok.startswith(lx.blocked)
-        # Every prefix of the token may be the first stem of an entry; try the longest first so
-        # "партнерств" wins over "партнер".
         matched: _Entry | None = None
-        for cut in lx.cuts:
-            if cut > len(tok):
-                continue
-            for entry in lx.by_first.get(tok[:cut], ()):
-                n = len(entry.stems)
-                if blocked and n == 1:
-                    continue  # a blocked token still starts a phrase ("жауап шаралары")
-                if i + n <= len(tokens) and all(
-                    _stem_matches(s, tokens[i + k]) for k, s in enumerate(entry.stems)
-                ):
-                    matched = entry
+        for entry in starting[i]:
+            # The first stem accepts tokens[i] already (``_starting``); the others must accept
+            # the tokens that follow.
+            j = i
+            for stem, exact in entry.rest:
+                j += 1
+                if j >= size:
                     break
-            if matched:
+                tok = tokens[j]
+                if (tok != stem) if exact else not tok.startswith(stem):
+                    break
+            else:
+                matched = entry
                 break
         if matched is None:
             continue

@@ -26,8 +26,10 @@ _SPLIT = re.compile(r"(\s+|-)")
 _NAME_TAGS = {"Name", "Surn", "Patr"}
 
 
+@lru_cache(maxsize=50_000)
 def normal_form(text: str, etype: str, lang: str) -> str:
-    """The citation form of an entity's surface text (see the module docstring)."""
+    """The citation form of an entity's surface text (see the module docstring); remembered,
+    since names recur across articles and inflecting them costs pymorphy look-ups."""
     text = " ".join(text.split())
     if not text:
         return text

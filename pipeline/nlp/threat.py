@@ -19,6 +19,9 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import chain, compress
+from math import log
+from operator import mul
 from pathlib import Path
 
 from pipeline.models import model_file
@@ -58,19 +61,31 @@ def _model(path: Path = MODEL_PATH) -> tuple[dict[str, tuple[float, float]], flo
 
 
 @lru_cache(maxsize=200_000)
-def _known_grams(word: str) -> tuple[str, ...]:
-    """The model's n-grams of one word (words repeat: the memo makes scoring cheap)."""
+def _known_grams(word: str) -> tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...]]:
+    """The model's n-grams of one word with their IDF weights and coefficients (words repeat:
+    the memo makes scoring cheap)."""
     weights, _ = _model()
-    return tuple(g for g in char_ngrams(word) if g in weights)
+    grams = tuple(g for g in char_ngrams(word) if g in weights)
+    return grams, tuple(weights[g][0] for g in grams), tuple(weights[g][1] for g in grams)
 
 
 def probability(text: str) -> float:
     """P(threat of force) of one sentence, headline or short post."""
-    weights, intercept = _model()
-    counts = Counter(g for word in normalise(text).split() for g in _known_grams(word))
-    if not counts:
+    _, intercept = _model()
+    per_word = list(map(_known_grams, normalise(text).split()))
+    grams = list(chain.from_iterable(w[0] for w in per_word))
+    if not grams:
         return 1.0 / (1.0 + math.exp(-intercept))
-    tfidf = {g: (1.0 + math.log(c)) * weights[g][0] for g, c in counts.items()}
-    norm = math.sqrt(sum(v * v for v in tfidf.values()))
-    z = intercept + sum(v * weights[g][1] for g, v in tfidf.items()) / norm
+    counts = Counter(grams)
+    # The weights of this sentence's n-grams in small tables (the model's own is large).
+    idf = dict(zip(grams, chain.from_iterable(w[1] for w in per_word), strict=True))
+    coef = dict(zip(grams, chain.from_iterable(w[2] for w in per_word), strict=True))
+    # (1 + log 1) * w is w itself: most n-grams occur once in a sentence, and only the others
+    # are scaled (the loops here run in C).
+    tfidf = list(map(idf.__getitem__, counts))
+    tf = list(counts.values())
+    for k in compress(range(len(tf)), map((1).__ne__, tf)):
+        tfidf[k] = (1.0 + log(tf[k])) * tfidf[k]
+    norm = math.sqrt(sum(map(mul, tfidf, tfidf)))
+    z = intercept + sum(map(mul, tfidf, map(coef.__getitem__, counts))) / norm
     return 1.0 / (1.0 + math.exp(-z))

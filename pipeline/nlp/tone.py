@@ -204,14 +204,17 @@ def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
             zip(tokenized, per_unit, strict=True)):
         if in_text and not lead_done:
             pos_weight, lead_done = LEAD_WEIGHT, True
-        all_hits += hits
-        framing = lexicon.threat_mass(hits) + ALARM_PEAK_SHARE * (
-            lexicon.alarm_mass(hits) - lexicon.threat_mass(hits))
-        if framing and lexicon.is_drill(tokens, lang):
-            framing *= DRILL_SHARE
-        unit_peak = 1.0 - math.exp(-framing / THREAT_SCALE)
-        if (THREAT_MODEL_SHARE and (model or i < THREAT_MODEL_CHEAP_UNITS)
-                and (defence or any(h.category in _THREAT_GATE for h in hits))):
+        if hits:
+            all_hits += hits
+            explicit = lexicon.threat_mass(hits)
+            framing = explicit + ALARM_PEAK_SHARE * (lexicon.alarm_mass(hits) - explicit)
+            if framing and lexicon.is_drill(tokens, lang):
+                framing *= DRILL_SHARE
+            unit_peak = 1.0 - math.exp(-framing / THREAT_SCALE)
+            gate = defence or any(h.category in _THREAT_GATE for h in hits)
+        else:  # most sentences: no framing, and the lexicon's polarity is 0
+            unit_peak, gate = 0.0, defence
+        if THREAT_MODEL_SHARE and (model or i < THREAT_MODEL_CHEAP_UNITS) and gate:
             p = threat_model.probability(s)
             from_model = THREAT_MODEL_SHARE * max(0.0, p - THREAT_MODEL_FLOOR) / (
                 1.0 - THREAT_MODEL_FLOOR)
@@ -220,7 +223,9 @@ def document_tone(text: str, lang: str, sentences: list[str] | None = None, *,
             unit_peak = max(unit_peak, from_model)
         peak = max(peak, unit_peak)
         n_tokens += len(tokens)
-        scored.append((_polarity(tokens, lang, hits, model=model), s, pos_weight, in_text))
+        unit_polarity = _polarity(tokens, lang, hits, model=model) if hits or (
+            model and lang == "ru") else 0.0
+        scored.append((unit_polarity, s, pos_weight, in_text))
     if not scored:
         return DocumentTone(label="neutral", polarity=0.0, alarm=0.0)
     # Opinionated sentences count more than the neutral ones that surround them.

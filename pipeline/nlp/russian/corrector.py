@@ -171,6 +171,8 @@ def spans_from_labels(
     sentence: list[TaggedToken], labels: list[str], entity_type: str
 ) -> list[tuple[int, int, str]]:
     """Turn B/I/O labels into (start, end, type), trimming punctuation at the edges."""
+    if "B" not in labels and "I" not in labels:
+        return []  # most sentences: no span of this type
     out: list[tuple[int, int, str]] = []
     run: list[Token] = []
 

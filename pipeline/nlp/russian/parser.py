@@ -12,6 +12,7 @@ lemmatiser run and no NER. The morphology tagger alone costs about as much as th
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pipeline.nlp.russian import corrector
 from pipeline.nlp.russian import models as natasha_models
@@ -54,7 +55,12 @@ def _entity_tags(words: list[str]) -> list[str]:
     if not words:
         return []
     infer = natasha_models.ner_tagger().infer
-    tags: list[str] = next(infer.decoder(infer.process(infer.encoder([words]))))
+    batch = next(infer.encoder([words]))
+    emissions = infer.model(batch.word_id, batch.shape_id, batch.pad_mask)
+    crf = infer.model.head.crf
+    path = crf.decode(emissions, ~batch.pad_mask)[0] if batch.pad_mask.any() else \
+        _viterbi(emissions[0], crf.transitions.array)
+    tags: list[str] = [infer.decoder.tags_vocab.decode(t) for t in path]
     out: list[str] = []
     previous = "O"
     for tag in tags:
@@ -64,6 +70,26 @@ def _entity_tags(words: list[str]) -> list[str]:
         out.append(tag)
         previous = tag
     return out
+
+
+def _viterbi(emissions: Any, transitions: Any) -> list[int]:
+    """slovnet's ``CRF.decode`` for one unpadded sequence in a third of the numpy calls: the
+    same float32 sums, in the same order, and the same first maximum at each step, so the
+    same path (tests/nlp/test_russian_viterbi.py)."""
+    score = emissions[0]
+    history = []
+    for row in emissions[1:]:
+        step = score[:, None] + transitions  # previous tag x next tag
+        step += row
+        history.append(step.argmax(0))
+        score = step.max(0)
+    best = int(score.argmax())
+    path = [best]
+    for back in reversed(history):
+        best = int(back[best])
+        path.append(best)
+    path.reverse()
+    return path
 
 
 def _sentence_groups(text: str, tokens: list[Token]) -> list[tuple[Sentence, list[int]]]:
