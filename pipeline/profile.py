@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from pipeline.nlp.types import ENTITY_TYPES, GazetteerEntry
+from pipeline.yamlio import load_yaml
 
 LANGS = ("ru", "kk", "en")
 TERM_LISTS = (
@@ -171,23 +172,6 @@ def load_profile(path: str | Path | None = None) -> Profile:
     if path is None:
         return _load_cached(DEFAULT_PATH)
     return _load_cached(Path(path).resolve())
-
-
-# libyaml's parser when PyYAML was built with it: the same safe constructor and resolver as
-# ``yaml.safe_load``, so the same data, parsed about ten times faster (every process that
-# analyses parses the profile and the tone lexicon at start).
-_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` with libyaml's parser where available. A document it refuses is
-    parsed again by PyYAML's own parser, so that errors read as they always have."""
-    try:
-        return yaml.load(text, Loader=_FAST_LOADER)
-    except yaml.YAMLError:
-        if _FAST_LOADER is yaml.SafeLoader:
-            raise
-        return yaml.safe_load(text)
 
 
 def parse_profile(text: str, *, source: Path | None = None) -> Profile:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import compress
 from pathlib import Path
 
-from pipeline.profile import load_yaml
+from pipeline.yamlio import load_yaml
 
 LEXICON_PATH = Path(__file__).parent / "data" / "tone_lexicon.yaml"
 CATEGORIES = ("cooperative", "conflict", "alarm", "threat", "shield")

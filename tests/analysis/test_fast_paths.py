@@ -11,7 +11,8 @@ import yaml
 from pipeline.analysis import matcher as matcher_module
 from pipeline.analysis.matcher import Matcher
 from pipeline.analysis.relevance import score_relevance, sentence_spans
-from pipeline.profile import DEFAULT_PATH, ProfileError, load_profile, load_yaml, parse_profile
+from pipeline.profile import DEFAULT_PATH, ProfileError, load_profile, parse_profile
+from pipeline.yamlio import load_yaml
 
 TEXT = ("Министр обороны Республики Казахстан встретился с министром национальной обороны "
         "Турецкой Республики. Стороны обсудили военно-техническое сотрудничество.\n\n"

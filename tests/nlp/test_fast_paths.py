@@ -71,7 +71,7 @@ def test_hits_found_in_sentences() -> None:
 
 def test_lexicon_file_parsed_as_safe_load_parses_it() -> None:
     text = lexicon.LEXICON_PATH.read_text(encoding="utf-8")
-    from pipeline.profile import load_yaml
+    from pipeline.yamlio import load_yaml
 
     assert load_yaml(text) == yaml.safe_load(text)
 
