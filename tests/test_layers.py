@@ -16,7 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 CONFIG = PYPROJECT["tool"]["importlinter"]
-LAYERS = next(c for c in CONFIG["contracts"] if c["type"] == "layers")["layers"]
+LAYERS = next(c for c in CONFIG["contracts"]
+              if c["type"] == "layers" and "containers" not in c)["layers"]
+BASE_LAYERS = next(c for c in CONFIG["contracts"]
+                   if c.get("containers") == ["pipeline"])["layers"]
 
 
 def _layer_names(layer: str) -> list[str]:
@@ -40,16 +43,23 @@ def test_every_shipped_package_is_in_a_layer() -> None:
     assert on_disk == shipped
 
 
-def test_readme_drawing_matches_the_contract() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- layers: .*? -->\n```\n(.*?)```\n<!-- /layers -->", readme, re.S)
-    assert block, "README's layers drawing is missing"
+def _drawing(readme: str, marker: str, pattern: str) -> list[str]:
+    block = re.search(rf"<!-- {marker}: .*? -->\n```\n(.*?)```\n<!-- /{marker} -->", readme, re.S)
+    assert block, f"README's {marker} drawing is missing"
     drawn = []
     for line in block.group(1).splitlines():
-        names = re.findall(r"(\w+)/", line.split("  ")[0])
+        names = re.findall(pattern, line.split("  ")[0])
         if names:
             drawn.append(" | ".join(names))
-    assert drawn == [" | ".join(_layer_names(layer)) for layer in LAYERS]
+    return drawn
+
+
+def test_readme_drawings_match_the_contracts() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert _drawing(readme, "layers", r"(\w+)/") == [
+        " | ".join(_layer_names(layer)) for layer in LAYERS]
+    assert _drawing(readme, "base layers", r"\w+") == [
+        " | ".join(_layer_names(layer)) for layer in BASE_LAYERS]
 
 
 def test_dags_import_only_the_applications_task_functions() -> None:
