@@ -1,4 +1,4 @@
-"""``russian._viterbi`` stands in for slovnet's ``CRF.decode`` on one unpadded sequence: it must
+"""``russian.parser._viterbi`` stands in for slovnet's ``CRF.decode`` on one unpadded sequence: it must
 give the same path, ties and float32 rounding included."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.nlp import russian
+from pipeline.nlp.russian import parser as russian
 
 
 def _slovnet_path(emissions: np.ndarray, transitions: np.ndarray) -> list[int]:
@@ -35,7 +35,7 @@ def test_same_path_as_slovnet(seed: int) -> None:
 def test_tags_as_natasha_gives_them() -> None:
     from razdel import tokenize
 
-    from pipeline.nlp import natasha_models
+    from pipeline.nlp.russian import models as natasha_models
 
     text = ("Министр обороны Казахстана Руслан Жаксылыков встретился в Анкаре с министром "
             "национальной обороны Турции. Стороны обсудили военное сотрудничество.")
