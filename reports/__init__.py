@@ -1,1 +1,2 @@
-"""steppewatch reports: weekly aggregates, shift tests, the digest and the dashboard."""
+"""steppewatch's reporting layer: weekly series and shift tests, the brief and its delivery,
+and the dashboard. Builds on ``pipeline``; never imports ``crawlers``."""

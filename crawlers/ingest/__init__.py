@@ -1,8 +1,8 @@
 """Ingest: clean, date, canonicalise, de-duplicate and store one collected piece.
 
-The same plain functions serve the crawler (``crawlers/item_steps.py`` wraps them as Scrapy item
-pipelines) and ``steppewatch import`` (``crawlers.ingest.archive``), so an archive loaded
-from a file and a crawled page become exactly the same rows. Every discard raises
+The same plain functions serve the crawler (``crawlers/item_steps.py`` wraps them as Scrapy
+item pipelines) and ``steppewatch import`` (``crawlers.ingest.archive``), so an archive
+loaded from a file and a crawled page become exactly the same rows. Every discard raises
 ``Discard`` with a named reason; every step counts what it did through ``count`` (the crawl's
 stats, or the import's summary).
 """
