@@ -4,6 +4,7 @@ module (``crawlers.scrapy_project``) that reads the steppewatch settings when lo
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -56,6 +57,5 @@ def test_scrapy_crawl_refuses_a_schema_behind_instead_of_migrating(tmp_path: Pat
     done = _python(code, config, STEPPEWATCH_DATABASE_URL=f"sqlite:///{db}")
     assert done.returncode == 0, done.stderr
     assert "refused: the database schema is not up to date" in done.stdout
-    import sqlite3
     with sqlite3.connect(db) as conn:  # nothing was created: no migration ran
         assert conn.execute("select count(*) from sqlite_master").fetchone() == (0,)

@@ -250,7 +250,8 @@ def test_factrueval_floor(russian) -> None:
     """Token F1 on factRuEval dev, scored as shared/eval/score.py does.
 
     The shipped corrector was trained on this file, so this only guards against regressions
-    (it scores ~1.0); the honest held-out figure comes from ``ru_ner_train cv`` (0.877).
+    (it scores ~1.0); the honest held-out figure comes from
+    ``python -m pipeline.nlp.russian.train cv`` (0.877).
     """
     tp = fp = fn = 0
     for line in NER_DEV.read_text(encoding="utf-8").splitlines():

@@ -14,7 +14,7 @@ one was never seen in training. natasha's morphology tagger and lemmatiser, whic
 cost more than the NER itself, are not needed: dropping them cost no F1 in cross-validation.
 
 The models (``ru_ner_crf_*.bin``) are trained on factRuEval-2016 (MIT) and the word classes
-(``ru_ner_wordclass.bin``) built by ``ru_ner_train``.
+(``ru_ner_wordclass.bin``) built by ``train`` (``python -m pipeline.nlp.russian.train``).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """natasha's models, loaded once per process and shared by every stage that needs them
-(parsing and NER in ``russian``, syntax and lemmas in ``tone``): each copy of the embedding
+(parsing and NER in ``parser``, syntax and lemmas in ``tone``): each copy of the embedding
 and the morphology dictionaries costs tens of megabytes."""
 
 from __future__ import annotations
